@@ -1,0 +1,1 @@
+"""Attune: the system that runs a specialised parent-infant relationship team."""

@@ -1,0 +1,76 @@
+"""Who may reach which team, and the function-level role check for views.
+
+Every app's ``access.py`` follows the same shape: fetch within the user's
+scope, and treat anything outside it as if it did not exist (404, audited).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+
+from attune.accounts.models import Membership, Team, User
+from attune.accounts.roles import Capability, role_can
+from attune.audit.services import record
+
+
+def deny_as_not_found(user: Any, object_type: str, object_id: object) -> Http404:
+    """Audit an out-of-scope request and return the 404 to raise (never reveal it exists)."""
+    record(
+        "access.denied",
+        actor=user,
+        object_type=object_type,
+        object_id=str(object_id)[:64],
+        details={"reason": "out_of_scope"},
+    )
+    return Http404("Not found")
+
+
+def active_memberships(user: User) -> list[Membership]:
+    """A user's live memberships, with their teams, in a stable order."""
+    if not user.is_authenticated:
+        return []
+    return list(
+        Membership.objects.active().filter(user=user).select_related("team", "team__organisation")
+    )
+
+
+def get_team_for(user: User, team_id: object) -> Team:
+    """A team the user belongs to; any other team is a 404."""
+    try:
+        team_pk = int(str(team_id))
+    except ValueError:
+        raise deny_as_not_found(user, "accounts.team", team_id) from None
+    membership = (
+        Membership.objects.active().filter(user=user, team_id=team_pk).select_related("team").first()
+    )
+    if membership is None:
+        raise deny_as_not_found(user, "accounts.team", team_pk)
+    return membership.team
+
+
+def requires(capability: Capability) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+    """View decorator: the user's role in the current team must grant ``capability``."""
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            role = getattr(request, "role", None)
+            if not role_can(role, capability):
+                record(
+                    "access.forbidden",
+                    actor=request.user,
+                    object_type="view",
+                    object_id=request.resolver_match.view_name if request.resolver_match else "",
+                    details={"capability": str(capability)},
+                )
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator

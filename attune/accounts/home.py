@@ -1,0 +1,81 @@
+"""A home page per role: what this person came to Attune to do."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.http import HttpRequest
+from django.urls import reverse
+
+from attune.accounts.roles import Capability, Role, role_can
+
+
+@dataclass(frozen=True)
+class Card:
+    title: str
+    description: str
+    href: str
+
+
+@dataclass(frozen=True)
+class HomePage:
+    template: str
+    heading: str
+    summary: str
+    cards: list[Card] = field(default_factory=list)
+
+
+ROLE_SUMMARIES = {
+    Role.PRACTITIONER: "Your families, sessions and notes, and the referrals waiting for the team.",
+    Role.SUPERVISOR: "Supervision with the practitioners you support, and the team's families.",
+    Role.MANAGER: "The team's caseload, waiting list, safeguarding and audit trail.",
+    Role.ADMINISTRATOR: "Referrals coming in, appointments, and the team's records.",
+    Role.COMMISSIONER: "Reports for the teams you commission: figures only, never a family's record.",
+    Role.REFERRER: "Refer a family to the team and follow what happens to your referrals.",
+}
+
+
+def _cards(request: HttpRequest) -> list[Card]:
+    role = getattr(request, "role", None)
+    cards = []
+    if role_can(role, Capability.SEARCH_AUDIT):
+        cards.append(
+            Card("Audit trail", "See who viewed or changed what in your team, and when.", reverse("audit:search"))
+        )
+    if request.user.is_superuser:
+        cards.append(
+            Card(
+                "System administration",
+                "Organisations, teams, accounts and memberships.",
+                reverse("admin:index"),
+            )
+        )
+    cards.append(
+        Card("Your account", "Your authenticator app and recovery codes.", reverse("accounts:security"))
+    )
+    return cards
+
+
+def home_page_for(request: HttpRequest) -> HomePage:
+    membership = getattr(request, "membership", None)
+    if membership is None:
+        if request.user.is_superuser:
+            return HomePage(
+                "home/system_admin.jinja",
+                "System administration",
+                "You look after Attune itself: organisations, teams and accounts.",
+                _cards(request),
+            )
+        return HomePage(
+            "home/no_team.jinja",
+            "You are not in a team yet",
+            "Ask your team's administrator to add you to a team.",
+            _cards(request),
+        )
+    role = membership.role
+    return HomePage(
+        f"home/{role}.jinja",
+        f"{membership.get_role_display()} — {membership.team.name}",
+        ROLE_SUMMARIES[role],
+        _cards(request),
+    )

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from attune.accounts import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("sign-in/", views.sign_in, name="login"),
+    path("sign-in/verify/", views.mfa_verify, name="mfa_verify"),
+    path("sign-in/set-up-authenticator/", views.mfa_setup, name="mfa_setup"),
+    path("sign-out/", views.sign_out, name="logout"),
+    path("security/", views.account_security, name="security"),
+    path("team/", views.switch_team, name="switch_team"),
+]

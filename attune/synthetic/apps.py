@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class SyntheticConfig(AppConfig):
+    name = "attune.synthetic"
+    label = "synthetic"
+    verbose_name = "Demo and synthetic data"

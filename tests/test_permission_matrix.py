@@ -1,0 +1,141 @@
+"""Every URL pattern x every persona: the response each must get.
+
+A new URL pattern without a row here fails ``test_every_url_has_a_row``. Rows
+give the expected status for a GET by each persona; POST-only views expect 405
+(or the sign-in redirect for anonymous visitors). Denied responses must carry
+no personal data: ``test_denied_responses_hold_no_canary`` checks that.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from conftest import PERSONAS
+
+# Shorthands for the expected outcome.
+OK, REDIRECT, FORBIDDEN, NOT_FOUND, NOT_ALLOWED = 200, 302, 403, 404, 405
+
+VERIFIED = [p for p in PERSONAS if p not in {"anonymous", "password_only"}]
+
+
+def row(default: int, *, anonymous: int = REDIRECT, password_only: int = REDIRECT, **overrides: int) -> dict[str, int]:
+    expected = {persona: default for persona in VERIFIED}
+    expected.update(anonymous=anonymous, password_only=password_only)
+    expected.update(overrides)
+    return expected
+
+
+MATRIX: dict[str, dict[str, int]] = {
+    "home": row(OK),
+    "health": row(OK, anonymous=OK, password_only=OK),
+    "accounts:login": row(REDIRECT, anonymous=OK, password_only=OK),
+    "accounts:mfa_verify": row(REDIRECT, password_only=REDIRECT),
+    "accounts:mfa_setup": row(OK, password_only=OK),
+    "accounts:logout": row(NOT_ALLOWED, anonymous=NOT_ALLOWED, password_only=NOT_ALLOWED),
+    "accounts:security": row(OK),
+    "accounts:switch_team": row(NOT_ALLOWED),
+    "audit:search": row(FORBIDDEN, manager=OK),
+    # Every admin page: only a system administrator; everyone else is sent to sign in.
+    "admin:*": row(REDIRECT, system_admin=OK),
+    # The admin's own sign-in hands over to Attune's (password + second factor).
+    "admin:login": row(REDIRECT, system_admin=REDIRECT),
+    "admin:logout": row(REDIRECT, system_admin=NOT_ALLOWED),
+    # Autocomplete answers only with its query parameters.
+    "admin:autocomplete": row(REDIRECT, system_admin=FORBIDDEN),
+    # Lockout records are written by django-axes only, never added by hand.
+    "admin:axes_accessattempt_add": row(REDIRECT, system_admin=FORBIDDEN),
+    "admin:axes_accesslog_add": row(REDIRECT, system_admin=FORBIDDEN),
+    "admin:axes_accessfailurelog_add": row(REDIRECT, system_admin=FORBIDDEN),
+}
+
+# Where a pattern needs arguments, the values to use (all point at records the
+# system administrator may see, so only the role decides the outcome).
+ADMIN_SAMPLE_KWARGS = {"app_label": "accounts"}
+
+
+def walk(patterns: list, namespace: str = "", prefix: str = "") -> Iterator[tuple[str, URLPattern]]:  # type: ignore[type-arg]
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}:{entry.namespace}" if namespace and entry.namespace else entry.namespace or namespace
+            yield from walk(entry.url_patterns, inner, prefix + str(entry.pattern))
+        elif isinstance(entry, URLPattern) and entry.name:
+            yield (f"{namespace}:{entry.name}" if namespace else entry.name), entry
+
+
+def all_url_names() -> list[str]:
+    return sorted({name for name, _ in walk(get_resolver().url_patterns)})
+
+
+def matrix_row_for(name: str) -> dict[str, int] | None:
+    if name in MATRIX:
+        return MATRIX[name]
+    namespace = name.split(":", 1)[0]
+    return MATRIX.get(f"{namespace}:*") if ":" in name else None
+
+
+def test_every_url_has_a_row() -> None:
+    missing = [name for name in all_url_names() if matrix_row_for(name) is None]
+    assert not missing, f"URL patterns without a permission matrix row: {missing}"
+
+
+def test_matrix_has_no_stale_rows() -> None:
+    names = set(all_url_names())
+    stale = [name for name in MATRIX if not name.endswith(":*") and name not in names]
+    assert not stale, f"Matrix rows for URLs that no longer exist: {stale}"
+
+
+def reversible_admin_urls() -> list[tuple[str, str]]:
+    urls = []
+    for name, pattern in walk(get_resolver().url_patterns):
+        if not name.startswith("admin:"):
+            continue
+        wanted = set(pattern.pattern.regex.groupindex)
+        if wanted <= set(ADMIN_SAMPLE_KWARGS):
+            urls.append((name, reverse(name, kwargs={k: ADMIN_SAMPLE_KWARGS[k] for k in wanted})))
+    return urls
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_each_persona_gets_the_expected_response(persona: str, client_for) -> None:  # type: ignore[no-untyped-def]
+    client = client_for(persona)
+    failures = []
+    for name in all_url_names():
+        if name.startswith("admin:"):
+            continue
+        expected = MATRIX[name][persona]
+        response = client.get(reverse(name))
+        if response.status_code != expected:
+            failures.append(f"{name}: expected {expected}, got {response.status_code}")
+    for name, url in reversible_admin_urls():
+        expected = matrix_row_for(name)[persona]  # type: ignore[index]
+        response = client.get(url)
+        if response.status_code != expected:
+            failures.append(f"{url}: expected {expected}, got {response.status_code}")
+    assert not failures, "\n".join(failures)
+
+
+@pytest.mark.parametrize("persona", ["practitioner", "referrer", "commissioner", "password_only", "anonymous"])
+def test_redirects_never_leave_the_site(persona: str, client_for) -> None:  # type: ignore[no-untyped-def]
+    client = client_for(persona)
+    for name in all_url_names():
+        if name.startswith("admin:"):
+            continue
+        response = client.get(reverse(name))
+        if response.status_code == REDIRECT:
+            assert response["Location"].startswith("/"), (name, response["Location"])
+
+
+def test_denied_responses_hold_no_canary(world, client_for) -> None:  # type: ignore[no-untyped-def]
+    canary = "Zanzibar-Canary-4417"
+    world.other_team.name = canary
+    world.other_team.save(update_fields=["name"])
+    client = client_for("practitioner")
+    response = client.post(reverse("accounts:switch_team"), {"team": world.other_team.pk})
+    assert response.status_code == NOT_FOUND
+    assert canary not in response.content.decode()
+    forbidden = client.get(reverse("audit:search"))
+    assert forbidden.status_code == FORBIDDEN
+    assert canary not in forbidden.content.decode()
