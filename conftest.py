@@ -9,6 +9,7 @@ from django.conf import settings
 from django.test import Client
 
 from attune.accounts.models import Team, User
+from attune.accounts.roles import Role
 from attune.accounts.tests.factories import (
     MembershipFactory,
     OrganisationFactory,
@@ -16,7 +17,6 @@ from attune.accounts.tests.factories import (
     UserFactory,
     sign_in_verified,
 )
-from attune.accounts.roles import Role
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -63,7 +63,9 @@ _ROLES = {
 @pytest.fixture
 def world(db: None) -> World:
     team = TeamFactory(name="North team", organisation=OrganisationFactory(name="North trust"))
-    other_team = TeamFactory(name="South team", organisation=OrganisationFactory(name="South charity"))
+    other_team = TeamFactory(
+        name="South team", organisation=OrganisationFactory(name="South charity")
+    )
     users: dict[str, User] = {}
     for persona, role in _ROLES.items():
         users[persona] = UserFactory(username=persona)

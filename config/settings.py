@@ -245,7 +245,7 @@ if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("ATTUNE_SSL_REDIRECT", True)
     SECURE_HSTS_SECONDS = 31_536_000
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = env_bool("ATTUNE_HSTS_PRELOAD", False)
+    SECURE_HSTS_PRELOAD = env_bool("ATTUNE_HSTS_PRELOAD", True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     # __Host- cookies are bound to this exact origin (ASVS v5.0.0-3.3.1).

@@ -31,7 +31,11 @@ def build() -> None:
     css = re.sub(r"@font-face\{[^}]*\}", "", css)
     css = css.replace("url(/assets/", "url(assets/")
     (VENDOR / "nhsuk" / "nhsuk-frontend.min.css").write_text(css)
-    for name in ("nhsuk-frontend.min.js", "nhsuk-frontend.min.js.map", "nhsuk-frontend.min.css.map"):
+    for name in (
+        "nhsuk-frontend.min.js",
+        "nhsuk-frontend.min.js.map",
+        "nhsuk-frontend.min.css.map",
+    ):
         if (nhsuk_dist / name).exists():
             shutil.copy2(nhsuk_dist / name, VENDOR / "nhsuk" / name)
     shutil.copytree(nhsuk_dist / "assets", VENDOR / "nhsuk" / "assets")

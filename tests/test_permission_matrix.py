@@ -21,7 +21,9 @@ OK, REDIRECT, FORBIDDEN, NOT_FOUND, NOT_ALLOWED = 200, 302, 403, 404, 405
 VERIFIED = [p for p in PERSONAS if p not in {"anonymous", "password_only"}]
 
 
-def row(default: int, *, anonymous: int = REDIRECT, password_only: int = REDIRECT, **overrides: int) -> dict[str, int]:
+def row(
+    default: int, *, anonymous: int = REDIRECT, password_only: int = REDIRECT, **overrides: int
+) -> dict[str, int]:
     expected = {persona: default for persona in VERIFIED}
     expected.update(anonymous=anonymous, password_only=password_only)
     expected.update(overrides)
@@ -59,7 +61,11 @@ ADMIN_SAMPLE_KWARGS = {"app_label": "accounts"}
 def walk(patterns: list, namespace: str = "", prefix: str = "") -> Iterator[tuple[str, URLPattern]]:  # type: ignore[type-arg]
     for entry in patterns:
         if isinstance(entry, URLResolver):
-            inner = f"{namespace}:{entry.namespace}" if namespace and entry.namespace else entry.namespace or namespace
+            inner = (
+                f"{namespace}:{entry.namespace}"
+                if namespace and entry.namespace
+                else entry.namespace or namespace
+            )
             yield from walk(entry.url_patterns, inner, prefix + str(entry.pattern))
         elif isinstance(entry, URLPattern) and entry.name:
             yield (f"{namespace}:{entry.name}" if namespace else entry.name), entry
@@ -117,7 +123,9 @@ def test_each_persona_gets_the_expected_response(persona: str, client_for) -> No
     assert not failures, "\n".join(failures)
 
 
-@pytest.mark.parametrize("persona", ["practitioner", "referrer", "commissioner", "password_only", "anonymous"])
+@pytest.mark.parametrize(
+    "persona", ["practitioner", "referrer", "commissioner", "password_only", "anonymous"]
+)
 def test_redirects_never_leave_the_site(persona: str, client_for) -> None:  # type: ignore[no-untyped-def]
     client = client_for(persona)
     for name in all_url_names():

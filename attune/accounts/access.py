@@ -46,14 +46,19 @@ def get_team_for(user: User, team_id: object) -> Team:
     except ValueError:
         raise deny_as_not_found(user, "accounts.team", team_id) from None
     membership = (
-        Membership.objects.active().filter(user=user, team_id=team_pk).select_related("team").first()
+        Membership.objects.active()
+        .filter(user=user, team_id=team_pk)
+        .select_related("team")
+        .first()
     )
     if membership is None:
         raise deny_as_not_found(user, "accounts.team", team_pk)
     return membership.team
 
 
-def requires(capability: Capability) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+def requires(
+    capability: Capability,
+) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
     """View decorator: the user's role in the current team must grant ``capability``."""
 
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:

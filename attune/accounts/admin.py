@@ -26,7 +26,12 @@ class AuditedAdmin(admin.ModelAdmin):
             super().save_model(request, obj, form, change)
             action = "changed" if change else "created"
             changed = sorted(form.changed_data) if form is not None else []
-            record(f"admin.{obj._meta.model_name}.{action}", actor=request.user, obj=obj, details={"fields": changed})
+            record(
+                f"admin.{obj._meta.model_name}.{action}",
+                actor=request.user,
+                obj=obj,
+                details={"fields": changed},
+            )
 
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
         with transaction.atomic():

@@ -26,5 +26,10 @@ def search(request: HttpRequest) -> HttpResponse:
     events = search_team_events(form.to_search(team.pk))
     page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
     # Reading the trail is itself recorded: it shows who looked at whom.
-    record("audit.searched", actor=request.user, team_id=team.pk, details={"query": request.GET.urlencode()[:300]})
+    record(
+        "audit.searched",
+        actor=request.user,
+        team_id=team.pk,
+        details={"query": request.GET.urlencode()[:300]},
+    )
     return render(request, "audit/search.jinja", {"form": form, "page": page})

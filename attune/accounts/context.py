@@ -23,7 +23,7 @@ class NavItem:
 def navigation_for(request: HttpRequest) -> list[NavItem]:
     """Only the places the user's role may use: the server enforces the same rules."""
     user = request.user
-    if not user.is_authenticated or not mfa.is_satisfied(user):  # type: ignore[arg-type]
+    if not user.is_authenticated or not mfa.is_satisfied(user):
         return []
     role = getattr(request, "role", None)
     items = [NavItem("Home", reverse("home"), "home")]
@@ -44,7 +44,9 @@ def shell(request: HttpRequest) -> dict[str, Any]:
         "demo_mode": settings.DEMO_MODE,
         "demo_waived": bool(signed_in and mfa.demo_waiver_applies(user)),  # type: ignore[arg-type]
         "current_team": getattr(request, "team", None),
-        "current_role_label": getattr(getattr(request, "membership", None), "get_role_display", lambda: "")(),
+        "current_role_label": getattr(
+            getattr(request, "membership", None), "get_role_display", lambda: ""
+        )(),
         "switchable_memberships": getattr(request, "memberships", []) if signed_in else [],
         "navigation": navigation_for(request) if signed_in else [],
         "current_view": current_view,

@@ -30,7 +30,9 @@ ROLE_SUMMARIES = {
     Role.SUPERVISOR: "Supervision with the practitioners you support, and the team's families.",
     Role.MANAGER: "The team's caseload, waiting list, safeguarding and audit trail.",
     Role.ADMINISTRATOR: "Referrals coming in, appointments, and the team's records.",
-    Role.COMMISSIONER: "Reports for the teams you commission: figures only, never a family's record.",
+    Role.COMMISSIONER: (
+        "Reports for the teams you commission: figures only, never a family's record."
+    ),
     Role.REFERRER: "Refer a family to the team and follow what happens to your referrals.",
 }
 
@@ -40,7 +42,11 @@ def _cards(request: HttpRequest) -> list[Card]:
     cards = []
     if role_can(role, Capability.SEARCH_AUDIT):
         cards.append(
-            Card("Audit trail", "See who viewed or changed what in your team, and when.", reverse("audit:search"))
+            Card(
+                "Audit trail",
+                "See who viewed or changed what in your team, and when.",
+                reverse("audit:search"),
+            )
         )
     if request.user.is_superuser:
         cards.append(
@@ -51,7 +57,11 @@ def _cards(request: HttpRequest) -> list[Card]:
             )
         )
     cards.append(
-        Card("Your account", "Your authenticator app and recovery codes.", reverse("accounts:security"))
+        Card(
+            "Your account",
+            "Your authenticator app and recovery codes.",
+            reverse("accounts:security"),
+        )
     )
     return cards
 

@@ -20,7 +20,10 @@ def is_satisfied(request_user: User) -> bool:
     """True when the signed-in user may use protected pages."""
     if demo_waiver_applies(request_user):
         return True
-    return bool(request_user.is_verified())  # type: ignore[attr-defined]
+    # OTPMiddleware adds is_verified(); a user object fresh from the password check has
+    # none yet, and is by definition not verified.
+    is_verified = getattr(request_user, "is_verified", None)
+    return bool(is_verified and is_verified())
 
 
 def has_confirmed_authenticator(user: User) -> bool:

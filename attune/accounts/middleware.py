@@ -79,11 +79,11 @@ class MFARequiredMiddleware:
         # Public pages (marked login_not_required) need no second factor either.
         if not getattr(view, "login_required", True):
             return None
-        if mfa.is_satisfied(request.user):  # type: ignore[arg-type]
+        if mfa.is_satisfied(request.user):
             return None
         if request.path.startswith(settings.STATIC_URL):
             return None
-        if mfa.has_confirmed_authenticator(request.user):  # type: ignore[arg-type]
+        if mfa.has_confirmed_authenticator(request.user):
             return redirect(reverse("accounts:mfa_verify"))
         return redirect(reverse("accounts:mfa_setup"))
 
@@ -105,7 +105,7 @@ class CurrentTeamMiddleware:
         request.membership = None  # type: ignore[attr-defined]
         request.team = None  # type: ignore[attr-defined]
         request.role = None  # type: ignore[attr-defined]
-        if request.user.is_authenticated and mfa.is_satisfied(request.user):  # type: ignore[arg-type]
+        if request.user.is_authenticated and mfa.is_satisfied(request.user):
             self._select_team(request)
         return self.get_response(request)
 

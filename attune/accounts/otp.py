@@ -11,8 +11,8 @@ import qrcode.image.svg
 from django.conf import settings
 from django.http import HttpRequest
 from django.utils.safestring import SafeString, mark_safe
-from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.oath import TOTP
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice, default_key
 
 from attune.accounts.models import User
@@ -36,9 +36,11 @@ def verify_second_factor(user: User, code: str) -> Verification:
         device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
         if device is None:
             return Verification(None, message=_WRONG_CODE)
-        allowed, details = device.verify_is_allowed()
+        allowed, _details = device.verify_is_allowed()
         if not allowed:
-            return Verification(None, message="Too many codes were not right. Wait a minute and try again.")
+            return Verification(
+                None, message="Too many codes were not right. Wait a minute and try again."
+            )
         if device.verify_token(code):  # refuses a code already used (last_t)
             return Verification(device, "authenticator")
         return Verification(None, message=_WRONG_CODE)
@@ -78,7 +80,9 @@ def authenticator_qr_svg(device: TOTPDevice) -> SafeString:
     svg = image.to_string(encoding="unicode")
     svg = svg[svg.index("<svg") :]
     # The SVG is built by qrcode from our own URI, never from user input.
-    return mark_safe(svg.replace("<svg ", '<svg role="img" aria-label="QR code for your authenticator app" ', 1))  # noqa: S308
+    return mark_safe(  # noqa: S308
+        svg.replace("<svg ", '<svg role="img" aria-label="QR code for your authenticator app" ', 1)
+    )
 
 
 def remaining_recovery_codes(user: User) -> int:

@@ -14,7 +14,9 @@ from attune.accounts.models import Membership, Organisation, Team, User
 from attune.audit.services import record
 
 
-def create_organisation(*, actor: User | None, name: str, kind: str, ods_code: str = "") -> Organisation:
+def create_organisation(
+    *, actor: User | None, name: str, kind: str, ods_code: str = ""
+) -> Organisation:
     """Create an organisation that owns teams."""
     with transaction.atomic():
         organisation = Organisation.objects.create(name=name, kind=kind, ods_code=ods_code)

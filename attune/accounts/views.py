@@ -21,7 +21,12 @@ from attune.accounts import mfa, services
 from attune.accounts.access import get_team_for
 from attune.accounts.forms import EnrolmentCodeForm, OneTimeCodeForm, SignInForm, TeamSwitchForm
 from attune.accounts.home import home_page_for
-from attune.accounts.middleware import SESSION_TEAM, SIGNED_OUT_REASON, mark_session_started, mfa_exempt
+from attune.accounts.middleware import (
+    SESSION_TEAM,
+    SIGNED_OUT_REASON,
+    mark_session_started,
+    mfa_exempt,
+)
 from attune.accounts.otp import (
     ENROLMENT_SESSION_KEY,
     authenticator_qr_svg,
@@ -38,7 +43,9 @@ NEXT_KEY = "attune_next"
 MFA_FAILURES_KEY = "attune_mfa_failures"
 MFA_FAILURE_LIMIT = 10
 SIGNED_OUT_MESSAGES = {
-    "idle": "You were signed out after 30 minutes without activity, to keep families' information safe.",
+    "idle": (
+        "You were signed out after 30 minutes without activity, to keep families' information safe."
+    ),
     "absolute": "You were signed out because you had been signed in for 12 hours.",
     "signed_out": "You have signed out.",
     "mfa_attempts": "You were signed out after too many security codes that were not right.",
@@ -74,7 +81,7 @@ def _second_factor_step(user: Any) -> str:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def sign_in(request: HttpRequest) -> HttpResponse:
-    if request.user.is_authenticated and mfa.is_satisfied(request.user):  # type: ignore[arg-type]
+    if request.user.is_authenticated and mfa.is_satisfied(request.user):
         return redirect("home")
     next_url = _safe_next(request)
     form = SignInForm(request, data=request.POST if request.method == "POST" else None)
@@ -141,7 +148,7 @@ def mfa_verify(request: HttpRequest) -> HttpResponse:
 def mfa_setup(request: HttpRequest) -> HttpResponse:
     user = request.user
     # With a password alone, nobody may replace an existing authenticator.
-    if mfa.has_confirmed_authenticator(user) and not user.is_verified():  # type: ignore[arg-type,attr-defined]
+    if mfa.has_confirmed_authenticator(user) and not mfa.is_satisfied(user):  # type: ignore[arg-type]
         return redirect("accounts:mfa_verify")
     device = pending_enrolment_device(request)
     form = EnrolmentCodeForm(request.POST if request.method == "POST" else None)
@@ -172,7 +179,9 @@ def account_security(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         codes = services.regenerate_recovery_codes(actor=request.user)  # type: ignore[arg-type]
         return render(
-            request, "accounts/recovery_codes.jinja", {"codes": codes, "continue_url": reverse("accounts:security")}
+            request,
+            "accounts/recovery_codes.jinja",
+            {"codes": codes, "continue_url": reverse("accounts:security")},
         )
     context = {"recovery_codes_left": remaining_recovery_codes(request.user)}  # type: ignore[arg-type]
     return render(request, "accounts/security.jinja", context)
@@ -195,7 +204,9 @@ def sign_out(request: HttpRequest) -> HttpResponse:
 def switch_team(request: HttpRequest) -> HttpResponse:
     form = TeamSwitchForm(request.POST)
     if not form.is_valid():
-        return error_page(request, 400, "Choose a team from the list", "Go back and pick one of your teams.")
+        return error_page(
+            request, 400, "Choose a team from the list", "Go back and pick one of your teams."
+        )
     team = get_team_for(request.user, form.cleaned_data["team"])  # type: ignore[arg-type]
     request.session[SESSION_TEAM] = team.pk
     record("team.switched", actor=request.user, obj=team, team_id=team.pk)
@@ -211,10 +222,14 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_not_required
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     record("security.csrf_failed", actor=request.user, details={"path": request.path[:200]})
-    return error_page(request, 403, "This form has expired", "Go back, reload the page and try again.")
+    return error_page(
+        request, 403, "This form has expired", "Go back, reload the page and try again."
+    )
 
 
-def locked_out(request: HttpRequest, credentials: Any = None, *args: Any, **kwargs: Any) -> HttpResponse:
+def locked_out(
+    request: HttpRequest, credentials: Any = None, *args: Any, **kwargs: Any
+) -> HttpResponse:
     """django-axes calls this when a username + address pair has too many failures."""
     username = (credentials or {}).get("username", "") if isinstance(credentials, dict) else ""
     record("login.locked_out", actor=None, details={"username": str(username)[:150]})

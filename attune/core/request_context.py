@@ -22,7 +22,8 @@ class RequestContext:
 
 
 _current: contextvars.ContextVar[RequestContext] = contextvars.ContextVar(
-    "attune_request_context", default=RequestContext()
+    "attune_request_context",
+    default=RequestContext(),  # noqa: B039 - frozen dataclass, never mutated
 )
 
 

@@ -18,7 +18,7 @@ from attune.core import request_context
 ORGANISATION_NAME = "Riverside Parent-Infant Partnership"
 TEAM_NAMES = ("Riverside North", "Riverside South")
 # Demo passwords are printed on screen; they are for the demo database only.
-DEMO_PASSWORD = "attune-demo-2026"
+DEMO_PASSWORD = "attune-demo-2026"  # noqa: S105 - printed for the demo, never real
 
 
 @dataclass(frozen=True)
@@ -79,7 +79,10 @@ def load_demo() -> DemoResult:
         teams = []
         for name in TEAM_NAMES:
             team = Team.objects.filter(organisation=organisation, name=name).first()
-            teams.append(team or account_services.create_team(actor=None, organisation=organisation, name=name))
+            teams.append(
+                team
+                or account_services.create_team(actor=None, organisation=organisation, name=name)
+            )
         accounts = []
         for account in DEMO_ACCOUNTS:
             user = _ensure_account(account)
@@ -90,5 +93,7 @@ def load_demo() -> DemoResult:
             accounts.append((account, user))
         # The commissioner commissions both teams.
         commissioner = next(u for a, u in accounts if a.role == Role.COMMISSIONER)
-        account_services.set_membership(actor=None, user=commissioner, team=teams[1], role=Role.COMMISSIONER)
+        account_services.set_membership(
+            actor=None, user=commissioner, team=teams[1], role=Role.COMMISSIONER
+        )
         return DemoResult(teams=teams, accounts=accounts)

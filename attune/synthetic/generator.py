@@ -11,7 +11,6 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TypeVar
 
 from django.contrib.auth.hashers import make_password
 from django.db import models, transaction
@@ -24,7 +23,6 @@ from attune.audit.services import record
 from attune.core import request_context
 
 BATCH_SIZE = 2000
-ModelT = TypeVar("ModelT", bound=models.Model)
 
 # A typical team's staff mix (practitioners dominate; one manager, one or two admins).
 STAFF_MIX: Sequence[tuple[str, int]] = (
@@ -55,14 +53,15 @@ class SyntheticRun:
     users: list[User] = field(default_factory=list)
 
 
-
-def bulk_insert(run: SyntheticRun, model: type[ModelT], rows: list[ModelT], label: str) -> list[ModelT]:
+def bulk_insert[ModelT: models.Model](
+    run: SyntheticRun, model: type[ModelT], rows: list[ModelT], label: str
+) -> list[ModelT]:
     """Write rows in batches, with a progress bar counting rows."""
     saved: list[ModelT] = []
     with tqdm(total=len(rows), desc=label, unit=" rows", disable=not run.show_progress) as bar:
         for start in range(0, len(rows), BATCH_SIZE):
             batch = rows[start : start + BATCH_SIZE]
-            saved.extend(model.objects.bulk_create(batch))
+            saved.extend(model._default_manager.bulk_create(batch))
             bar.update(len(batch))
     return saved
 
@@ -71,7 +70,10 @@ def make_organisations(run: SyntheticRun) -> None:
     kinds = [Organisation.Kind.NHS_TRUST, Organisation.Kind.CHARITY]
     prefix = f"Synthetic {run.seed}"
     rows = [
-        Organisation(name=f"{prefix} {run.faker.unique.city()} Parent-Infant Service", kind=run.rng.choice(kinds))
+        Organisation(
+            name=f"{prefix} {run.faker.unique.city()} Parent-Infant Service",
+            kind=run.rng.choice(kinds),
+        )
         for _ in range(run.size.organisations)
     ]
     run.organisations = bulk_insert(run, Organisation, rows, "organisations")
@@ -96,7 +98,9 @@ def make_staff(run: SyntheticRun) -> None:
             for _ in range(count * run.size.staff_scale):
                 first, last = run.faker.first_name(), run.faker.last_name()
                 username = f"s{run.seed}.{first}.{last}.{len(users)}".lower()
-                users.append(User(username=username, first_name=first, last_name=last, password=password))
+                users.append(
+                    User(username=username, first_name=first, last_name=last, password=password)
+                )
                 roles.append((team_index, role))
     run.users = bulk_insert(run, User, users, "staff accounts")
     memberships = [
@@ -113,13 +117,20 @@ def generate(*, seed: int, size: SyntheticSize, show_progress: bool = True) -> S
     """Build a synthetic dataset in one transaction (all or nothing)."""
     faker = Faker("en_GB")
     faker.seed_instance(seed)
-    run = SyntheticRun(seed=seed, size=size, rng=random.Random(seed), faker=faker, show_progress=show_progress)
+    run = SyntheticRun(
+        seed=seed, size=size, rng=random.Random(seed), faker=faker, show_progress=show_progress
+    )
     with request_context.acting_as(role="system"), transaction.atomic():
         for step in STEPS:
             step(run)
         record(
             "synthetic.generated",
             actor=None,
-            details={"seed": seed, "organisations": size.organisations, "teams": len(run.teams), "users": len(run.users)},
+            details={
+                "seed": seed,
+                "organisations": size.organisations,
+                "teams": len(run.teams),
+                "users": len(run.users),
+            },
         )
     return run

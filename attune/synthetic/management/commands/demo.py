@@ -11,16 +11,23 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         result = load_demo()
-        self.stdout.write(self.style.SUCCESS("Demo data ready: " + ", ".join(t.name for t in result.teams)))
+        self.stdout.write(
+            self.style.SUCCESS("Demo data ready: " + ", ".join(t.name for t in result.teams))
+        )
         self.stdout.write("")
-        self.stdout.write("Demo sign-ins (password for all: %s)" % DEMO_PASSWORD)
+        self.stdout.write(f"Demo sign-ins (password for all: {DEMO_PASSWORD})")
         for account, _user in result.accounts:
             role = account.role or "system administrator"
-            team = result.teams[account.team_index].name if account.team_index is not None else "all teams"
+            team = (
+                result.teams[account.team_index].name
+                if account.team_index is not None
+                else "all teams"
+            )
             self.stdout.write(f"  {account.username:<20} {role:<15} {team}")
         if not settings.DEMO_MODE:
             self.stdout.write(
                 self.style.WARNING(
-                    "Demo mode is off: each demo account will be asked to set up an authenticator app."
+                    "Demo mode is off: each demo account will be asked to set up "
+                    "an authenticator app."
                 )
             )

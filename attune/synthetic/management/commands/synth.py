@@ -12,7 +12,9 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=1, help="the same seed gives the same data")
         parser.add_argument("--organisations", type=int, default=1)
         parser.add_argument("--teams-per-organisation", type=int, default=2)
-        parser.add_argument("--staff-scale", type=int, default=1, help="multiplies each team's staff mix")
+        parser.add_argument(
+            "--staff-scale", type=int, default=1, help="multiplies each team's staff mix"
+        )
         parser.add_argument("--no-progress", action="store_true")
 
     def handle(self, *args: Any, **options: Any) -> None:
