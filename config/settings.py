@@ -216,7 +216,9 @@ AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("ATTUNE_LOCKOUT_MINUTES
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "attune.accounts.views.locked_out"
 AXES_VERBOSE = False
-AXES_IPWARE_PROXY_COUNT = int(os.environ.get("ATTUNE_TRUSTED_PROXY_COUNT", "0")) or None
+# Behind a load balancer, how many proxies append to X-Forwarded-For (0: use the socket address).
+ATTUNE_TRUSTED_PROXY_COUNT = int(os.environ.get("ATTUNE_TRUSTED_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "attune.core.middleware.axes_client_ip"
 
 # TOTP: 30-second steps and no tolerance window (ASVS v5.0.0-6.5.5).
 OTP_TOTP_ISSUER = "Attune"
@@ -308,6 +310,3 @@ LOGGING = {
         "axes": {"level": "WARNING"},
     },
 }
-
-# The team's display name replaces the NHS logo in the header (many teams are charities).
-ATTUNE_SHOW_NHS_LOGO = env_bool("ATTUNE_SHOW_NHS_LOGO", False)

@@ -1,6 +1,6 @@
 """Copy the pinned npm front-end assets into Attune's static files.
 
-Run by scripts/setup after `npm ci`. The NHS.UK stylesheet points at fonts on
+Run by scripts/lib.sh (ensure_assets) after `npm ci`. The NHS.UK stylesheet points at fonts on
 an NHS host (unreachable offline, and for NHS services only) and at images
 under /assets/: we drop the font faces and make the image paths relative, so
 the Content Security Policy can stay 'self' and nothing loads from elsewhere.

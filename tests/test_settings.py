@@ -70,3 +70,19 @@ def test_development_defaults_are_safe() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["False", "False", "django.db.backends.sqlite3"]
+
+
+def test_attune_console_command_runs_management_commands() -> None:
+    attune = Path(sys.executable).parent / "attune"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ATTUNE_")}
+    env["ATTUNE_VAR_DIR"] = str(ROOT / "var" / "settings-test")
+    result = subprocess.run(
+        [str(attune), "showmigrations", "audit"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "0002_refuse_audit_changes_on_postgresql" in result.stdout

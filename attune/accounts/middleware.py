@@ -31,7 +31,7 @@ def mark_session_started(request: HttpRequest) -> None:
 
 
 class SessionLimitsMiddleware:
-    """End sessions idle for 30 minutes or older than 12 hours, on the server."""
+    """End idle sessions (30 minutes by default) and old ones (12 hours), on the server."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response

@@ -42,11 +42,18 @@ from attune.core.views import error_page
 NEXT_KEY = "attune_next"
 MFA_FAILURES_KEY = "attune_mfa_failures"
 MFA_FAILURE_LIMIT = 10
+
+
+def _minutes(limit: Any) -> int:
+    return int(limit.total_seconds() // 60)
+
+
 SIGNED_OUT_MESSAGES = {
     "idle": (
-        "You were signed out after 30 minutes without activity, to keep families' information safe."
+        "You were signed out after {idle} minutes without activity, "
+        "to keep families' information safe."
     ),
-    "absolute": "You were signed out because you had been signed in for 12 hours.",
+    "absolute": "You were signed out because you had been signed in for {hours} hours.",
     "signed_out": "You have signed out.",
     "mfa_attempts": "You were signed out after too many security codes that were not right.",
 }
@@ -105,7 +112,10 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "next": next_url,
-        "signed_out_message": SIGNED_OUT_MESSAGES.get(reason or ""),
+        "signed_out_message": SIGNED_OUT_MESSAGES.get(reason or "", "").format(
+            idle=_minutes(settings.ATTUNE_IDLE_TIMEOUT),
+            hours=_minutes(settings.ATTUNE_ABSOLUTE_SESSION_LIMIT) // 60,
+        ),
     }
     status = 400 if request.method == "POST" else 200
     return render(request, "accounts/sign_in.jinja", context, status=status)

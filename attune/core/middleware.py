@@ -3,6 +3,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import add_never_cache_headers
 
@@ -12,9 +13,20 @@ _REQUEST_ID = re.compile(r"^[A-Za-z0-9-]{8,64}$")
 
 
 def client_ip(request: HttpRequest) -> str | None:
-    # Only REMOTE_ADDR: a forwarded header is trusted only behind a known proxy,
-    # which the deployment configures (ATTUNE_TRUSTED_PROXY_COUNT for axes).
+    """The caller's address. X-Forwarded-For is believed only for the number of proxies
+    the deployment says it runs (ATTUNE_TRUSTED_PROXY_COUNT), counted from the right."""
+    trusted = settings.ATTUNE_TRUSTED_PROXY_COUNT
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if trusted and forwarded:
+        hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
+        if len(hops) >= trusted:
+            return hops[-trusted]
     return request.META.get("REMOTE_ADDR") or None
+
+
+def axes_client_ip(request: HttpRequest) -> str | None:
+    """django-axes asks this for the address half of its username + address lock."""
+    return client_ip(request)
 
 
 class RequestContextMiddleware:

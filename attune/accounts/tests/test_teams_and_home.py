@@ -82,3 +82,14 @@ def test_removed_membership_takes_effect_at_once(world, client_for) -> None:
     assert client.get(reverse("audit:search")).status_code == 200
     world.users["manager"].memberships.update(is_active=False)
     assert client.get(reverse("audit:search")).status_code == 403
+
+
+def test_a_deactivated_account_loses_its_session_at_once(world, client_for) -> None:
+    client = client_for("practitioner")
+    assert client.get(reverse("home")).status_code == 200
+    user = world.users["practitioner"]
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    response = client.get(reverse("home"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:login"))

@@ -49,3 +49,18 @@ def test_errors_show_no_technical_detail(client_for) -> None:
     assert "Page not found" in body
     assert "Traceback" not in body
     assert "urlpatterns" not in body
+
+
+def test_forwarded_address_is_believed_only_behind_trusted_proxies(rf, settings) -> None:
+    from attune.core.middleware import client_ip
+
+    request = rf.get("/", HTTP_X_FORWARDED_FOR="198.51.100.7, 10.0.0.2", REMOTE_ADDR="10.0.0.1")
+    settings.ATTUNE_TRUSTED_PROXY_COUNT = 0
+    assert client_ip(request) == "10.0.0.1"
+    settings.ATTUNE_TRUSTED_PROXY_COUNT = 1
+    assert client_ip(request) == "10.0.0.2"
+    settings.ATTUNE_TRUSTED_PROXY_COUNT = 2
+    assert client_ip(request) == "198.51.100.7"
+    # A client cannot push a spoofed address past the trusted hops.
+    settings.ATTUNE_TRUSTED_PROXY_COUNT = 3
+    assert client_ip(request) == "10.0.0.1"

@@ -16,13 +16,10 @@ class Command(BaseCommand):
         )
         self.stdout.write("")
         self.stdout.write(f"Demo sign-ins (password for all: {DEMO_PASSWORD})")
-        for account, _user in result.accounts:
+        for account, user in result.accounts:
             role = account.role or "system administrator"
-            team = (
-                result.teams[account.team_index].name
-                if account.team_index is not None
-                else "all teams"
-            )
+            teams = ", ".join(m.team.name for m in user.memberships.select_related("team"))
+            team = teams or "all teams (administration)"
             self.stdout.write(f"  {account.username:<20} {role:<15} {team}")
         if not settings.DEMO_MODE:
             self.stdout.write(

@@ -1,0 +1,1 @@
+"""Browser tests: Chromium driven through Playwright against pytest-django's live server."""
