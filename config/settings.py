@@ -98,6 +98,8 @@ INSTALLED_APPS = [
     "attune.core",
     "attune.audit",
     "attune.accounts",
+    "attune.families",
+    "attune.referrals",
     "attune.synthetic",
 ]
 
@@ -160,6 +162,7 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    VAR_DIR.mkdir(parents=True, exist_ok=True)  # SQLite creates the file, not its folder
     DATABASES["default"].setdefault("OPTIONS", {})
     # WAL and a busy timeout keep the demo responsive while a generator runs.
     DATABASES["default"]["OPTIONS"].update(
@@ -297,6 +300,8 @@ MAILERS = {
     }
 }
 DEFAULT_FROM_EMAIL = os.environ.get("ATTUNE_FROM_EMAIL", "attune@localhost")
+# Acknowledgements and triage outcomes emailed to referrers (on screen always).
+ATTUNE_SEND_EMAIL = env_bool("ATTUNE_SEND_EMAIL", True)
 
 LOGGING = {
     "version": 1,

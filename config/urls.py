@@ -9,6 +9,8 @@ urlpatterns = [
     path("health/", core_views.health, name="health"),
     path("accounts/", include("attune.accounts.urls")),
     path("audit/", include("attune.accounts.audit_urls")),
+    path("families/", include("attune.families.urls")),
+    path("referrals/", include("attune.referrals.urls")),
     path("admin/", admin.site.urls),
 ]
 

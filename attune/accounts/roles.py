@@ -30,6 +30,7 @@ class Capability(StrEnum):
     VIEW_COMMISSIONED_REPORTS = "view_commissioned_reports"
     SEARCH_AUDIT = "search_audit"
     MANAGE_TEAM = "manage_team"
+    TRIAGE_REFERRALS = "triage_referrals"
 
 
 CLINICAL_STAFF = frozenset({Role.PRACTITIONER, Role.SUPERVISOR, Role.MANAGER, Role.ADMINISTRATOR})
@@ -44,6 +45,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.VIEW_TEAM_REPORTS,
             Capability.SEARCH_AUDIT,
             Capability.MANAGE_TEAM,
+            Capability.TRIAGE_REFERRALS,
         }
     ),
     Role.ADMINISTRATOR: frozenset(

@@ -16,6 +16,38 @@ def url(name: str, *args: Any, **kwargs: Any) -> str:
     return reverse(name, args=args or None, kwargs=kwargs or None)
 
 
+def widget_kind(bound: Any) -> str:
+    """Which NHS.UK component renders a Django bound field."""
+    widget = bound.field.widget
+    name = type(widget).__name__
+    kinds = {
+        "HiddenInput": "hidden",
+        "CheckboxSelectMultiple": "checkboxes",
+        "RadioSelect": "radios",
+        "Select": "select",
+        "Textarea": "textarea",
+        "CheckboxInput": "checkbox",
+        "DateInput": "date",
+        "EmailInput": "email",
+        "NumberInput": "number",
+    }
+    return kinds.get(name, "text")
+
+
+def choice_items(bound: Any, *, selected_key: str) -> list[dict[str, Any]]:
+    """Items for an NHS.UK select, radios or checkboxes, marking the current value(s)."""
+    value = bound.value()
+    current = (
+        {str(v) for v in value}
+        if isinstance(value, list | tuple)
+        else {str(value if value is not None else "")}
+    )
+    return [
+        {"value": str(choice_value), "text": str(label), selected_key: str(choice_value) in current}
+        for choice_value, label in bound.field.choices
+    ]
+
+
 def local_datetime(value: Any, fmt: str = "j M Y, H:i") -> str:
     if value is None:
         return ""
@@ -32,6 +64,14 @@ def environment(**options: Any) -> jinja2.Environment:
     options.setdefault("trim_blocks", True)
     options.setdefault("lstrip_blocks", True)
     env = jinja2.Environment(**options)  # noqa: S701 - autoescape is set by Django's backend
-    env.globals.update({"static": static, "url": url, "get_messages": get_messages})
+    env.globals.update(
+        {
+            "static": static,
+            "url": url,
+            "get_messages": get_messages,
+            "widget_kind": widget_kind,
+            "choice_items": choice_items,
+        }
+    )
     env.filters["local_datetime"] = local_datetime
     return env

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from attune.families import views
+
+app_name = "families"
+
+urlpatterns = [
+    path("", views.family_list, name="list"),
+    path("<int:family_id>/", views.family_detail, name="detail"),
+    path("people/<int:person_id>/edit/", views.person_edit, name="person_edit"),
+]
