@@ -27,6 +27,17 @@ def navigation_for(request: HttpRequest) -> list[NavItem]:
         return []
     role = getattr(request, "role", None)
     items = [NavItem("Home", reverse("home"), "home")]
+    if role_can(role, Capability.USE_CLINICAL_RECORDS):
+        items += [
+            NavItem("Referrals", reverse("referrals:list"), "referrals:list"),
+            NavItem("Waiting list", reverse("referrals:waiting_list"), "referrals:waiting_list"),
+            NavItem("Families", reverse("families:list"), "families:list"),
+        ]
+    elif role_can(role, Capability.SUBMIT_REFERRALS):
+        items += [
+            NavItem("Refer a family", reverse("referrals:new"), "referrals:new"),
+            NavItem("Your referrals", reverse("referrals:mine"), "referrals:mine"),
+        ]
     if role_can(role, Capability.SEARCH_AUDIT):
         items.append(NavItem("Audit trail", reverse("audit:search"), "audit:search"))
     if user.is_superuser:

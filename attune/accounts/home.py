@@ -40,6 +40,37 @@ ROLE_SUMMARIES = {
 def _cards(request: HttpRequest) -> list[Card]:
     role = getattr(request, "role", None)
     cards = []
+    if role_can(role, Capability.USE_CLINICAL_RECORDS):
+        cards += [
+            Card(
+                "Referrals",
+                "New referrals to triage, and enter one that came by phone or letter.",
+                reverse("referrals:list"),
+            ),
+            Card(
+                "Waiting list",
+                "Families waiting, how long they have waited, and allocation.",
+                reverse("referrals:waiting_list"),
+            ),
+            Card(
+                "Families",
+                "Find a family and see each baby's age and carers.",
+                reverse("families:list"),
+            ),
+        ]
+    elif role_can(role, Capability.SUBMIT_REFERRALS):
+        cards += [
+            Card(
+                "Refer a family",
+                "Tell the team about a family who might like their help.",
+                reverse("referrals:new"),
+            ),
+            Card(
+                "Your referrals",
+                "See what has happened to the referrals you sent.",
+                reverse("referrals:mine"),
+            ),
+        ]
     if role_can(role, Capability.SEARCH_AUDIT):
         cards.append(
             Card(

@@ -103,6 +103,7 @@ def family_page(family: Family) -> Family:
     """The family with its members and relationships, in a fixed number of queries."""
     return (
         Family.objects.filter(pk=family.pk)
+        .select_related("team")
         .prefetch_related(
             Prefetch(
                 "members",

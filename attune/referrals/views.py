@@ -15,6 +15,7 @@ from attune.families.services import age_rules_for
 from attune.referrals import selectors, services
 from attune.referrals.access import get_own_referral, get_referral_for, is_referrer
 from attune.referrals.codes import TRIAGEABLE
+from attune.referrals.duplicates import apply_choices, find_matches
 from attune.referrals.forms import AllocationForm, ReferralForm, TriageForm
 
 
@@ -36,10 +37,21 @@ def referral_new(request: HttpRequest) -> HttpResponse:
     form = ReferralForm(request.POST, staff=staff)
     if not form.is_valid():
         return render(request, "referrals/new.jinja", {"form": form, "staff": staff}, status=400)
-    referral, _created = services.submit_referral(
-        actor=request.user,  # type: ignore[arg-type]
-        draft=form.to_draft(team=request.team),  # type: ignore[attr-defined]
-    )
+    draft = form.to_draft(team=request.team)  # type: ignore[attr-defined]
+    # Staff check for people the team already knows; referrers never see other records.
+    found = find_matches(draft) if staff else []
+    if found:
+        errors = apply_choices(draft, found, request.POST)
+        if errors is not None:
+            context = {
+                "form": form,
+                "staff": staff,
+                "duplicates": found,
+                "duplicate_errors": errors,
+                "asked": any(s.field_name in request.POST for s in found),
+            }
+            return render(request, "referrals/new.jinja", context, status=200)
+    referral, _created = services.submit_referral(actor=request.user, draft=draft)  # type: ignore[arg-type]
     return redirect("referrals:submitted", referral.pk)
 
 
