@@ -49,6 +49,13 @@ MATRIX: dict[str, dict[str, int]] = {
         referrer=FORBIDDEN,
         system_admin=FORBIDDEN,
     ),
+    "families:person_add": row(
+        OK,
+        other_practitioner=NOT_FOUND,
+        commissioner=FORBIDDEN,
+        referrer=FORBIDDEN,
+        system_admin=FORBIDDEN,
+    ),
     "families:person_edit": row(
         OK,
         other_practitioner=NOT_FOUND,

@@ -82,6 +82,40 @@ def add_existing_person(*, actor: User, family: Family, person: Person, role: st
         return member
 
 
+def add_to_family(
+    *,
+    actor: User,
+    family: Family,
+    existing: Person | None,
+    fields: dict[str, Any],
+    role: str,
+    carer_kind: str = "",
+    has_parental_responsibility: bool = False,
+    lives_with_baby: bool = True,
+) -> Person:
+    """Add a new or known person; a carer is linked to each baby of the family."""
+    with transaction.atomic():
+        if existing is not None:
+            add_existing_person(actor=actor, family=family, person=existing, role=role)
+            person = existing
+        else:
+            person = add_new_person(actor=actor, family=family, role=role, **fields)
+        if role == MemberRole.CARER:
+            for member in FamilyMember.objects.filter(
+                family=family, role=MemberRole.BABY
+            ).select_related("person"):
+                link_carer_and_baby(
+                    actor=actor,
+                    family=family,
+                    carer=person,
+                    baby=member.person,
+                    kind=carer_kind,
+                    has_parental_responsibility=has_parental_responsibility,
+                    lives_with_baby=lives_with_baby,
+                )
+        return person
+
+
 def update_person(*, actor: User, person: Person, expected_version: int, **fields: Any) -> Person:
     """Save edits to a person unless someone saved first (then StaleEdit, nothing written)."""
     unknown = set(fields) - set(PERSON_FIELDS)

@@ -12,6 +12,7 @@ from attune.accounts.roles import Capability
 from attune.core.locking import StaleEdit, changed_fields
 from attune.families import selectors, services
 from attune.families.access import get_family_for, get_person_for
+from attune.families.add_person import AddPersonForm
 from attune.families.codes import MemberRole
 from attune.families.person_form import PersonForm
 
@@ -42,6 +43,51 @@ def family_detail(request: HttpRequest, family_id: int) -> HttpResponse:
         "rules": rules,
     }
     return render(request, "families/detail.jinja", context)
+
+
+@require_http_methods(["GET", "POST"])
+def person_add(request: HttpRequest, family_id: int) -> HttpResponse:
+    family = get_family_for(request, family_id, write=request.method == "POST")
+    if request.method == "GET":
+        return render(
+            request, "families/person_add.jinja", {"form": AddPersonForm(), "family": family}
+        )
+    form = AddPersonForm(request.POST)
+    if not form.is_valid():
+        return render(
+            request, "families/person_add.jinja", {"form": form, "family": family}, status=400
+        )
+    fields = form.person_fields()
+    matches = selectors.possible_duplicates(
+        family.team,
+        given_name=fields["given_name"],
+        family_name=fields["family_name"],
+        date_of_birth=fields["date_of_birth"],
+        due_date=fields["due_date"],
+        nhs_number=fields["nhs_number"],
+        postcode=fields["postcode"],
+    )
+    choice = request.POST.get("match", "")
+    chosen = next((m.person for m in matches if str(m.person.pk) == choice), None)
+    if matches and choice != "new" and chosen is None:
+        context = {
+            "form": form,
+            "family": family,
+            "matches": matches,
+            "asked": "match" in request.POST,
+        }
+        return render(request, "families/person_add.jinja", context)
+    services.add_to_family(
+        actor=request.user,  # type: ignore[arg-type]
+        family=family,
+        existing=chosen,
+        fields=fields,
+        role=form.cleaned_data["role"],
+        carer_kind=form.cleaned_data["carer_kind"],
+        has_parental_responsibility=form.cleaned_data["has_parental_responsibility"],
+        lives_with_baby=form.cleaned_data["lives_with_baby"],
+    )
+    return redirect("families:detail", family.pk)
 
 
 @require_http_methods(["GET", "POST"])

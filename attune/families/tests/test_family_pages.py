@@ -183,3 +183,58 @@ def test_intake_refuses_a_tampered_match(world, client_for) -> None:
     assert response.status_code == 200
     assert "choose an existing record" in response.content.decode()
     assert Referral.objects.filter(team=world.team).count() == 1
+
+
+def test_adding_a_father_links_him_to_the_baby(world, client_for) -> None:
+    from attune.families.models import CareRelationship
+
+    referral = make_referral(team=world.team, submitted_by=world.users["manager"])
+    url = reverse("families:person_add", args=[referral.family_id])
+    data = {
+        "role": "carer",
+        "carer_kind": "birth_father",
+        "has_parental_responsibility": "on",
+        "lives_with_baby": "on",
+        "given_name": "Dev",
+        "family_name": "Shah",
+    }
+    assert client_for("practitioner").post(url, data).status_code == 302
+    link = CareRelationship.objects.get(carer__given_name="Dev")
+    assert (link.kind, link.baby.given_name, link.has_parental_responsibility) == (
+        "birth_father",
+        "Maya",
+        True,
+    )
+    assert AuditEvent.objects.filter(action="care_relationship.created").count() == 2
+
+
+def test_adding_a_carer_needs_the_relationship(world, client_for) -> None:
+    referral = make_referral(team=world.team, submitted_by=world.users["manager"])
+    url = reverse("families:person_add", args=[referral.family_id])
+    response = client_for("practitioner").post(
+        url, {"role": "carer", "given_name": "Dev", "family_name": "Shah"}
+    )
+    assert response.status_code == 400
+    assert "Choose how this carer is related" in response.content.decode()
+    assert not Person.objects.filter(given_name="Dev").exists()
+
+
+def test_adding_someone_the_team_knows_offers_their_record(world, client_for) -> None:
+    first = make_referral(team=world.team, submitted_by=world.users["manager"])
+    second = make_referral(team=world.team, submitted_by=world.users["manager"])
+    priya = Person.objects.filter(given_name="Priya").first()
+    url = reverse("families:person_add", args=[second.family_id])
+    data = {
+        "role": "carer",
+        "carer_kind": "grandparent",
+        "given_name": "Priya",
+        "family_name": "Shah",
+        "postcode": "SW1A 1AA",
+        "date_of_birth": priya.date_of_birth.isoformat(),
+    }
+    client = client_for("practitioner")
+    offered = client.post(url, data)
+    assert offered.status_code == 200 and "may already know" in offered.content.decode()
+    assert client.post(url, {**data, "match": str(priya.pk)}).status_code == 302
+    assert priya.memberships.filter(family_id=second.family_id).exists()
+    assert first.family_id != second.family_id
