@@ -35,12 +35,16 @@ class BrowserSession:
 
     @contextmanager
     def driving(self) -> Iterator[None]:
-        """Mark Playwright's loop as running (as it expects) only while a test drives it."""
+        """Mark Playwright's loop as running (as it expects) only while a test drives it.
+
+        On leaving, whatever was marked before is restored, so one person's visit can
+        stay open while another person's visit runs inside it."""
+        previous = asyncio._get_running_loop()
         asyncio._set_running_loop(self.loop)
         try:
             yield
         finally:
-            asyncio._set_running_loop(None)
+            asyncio._set_running_loop(previous)
 
 
 @dataclass
