@@ -30,6 +30,21 @@ def deny_as_not_found(user: Any, object_type: str, object_id: object) -> Http404
     return Http404("Not found")
 
 
+def parse_pk(value: object) -> int | None:
+    """A record id from a URL or form, or None when it is not a whole number."""
+    try:
+        return int(str(value))
+    except ValueError:
+        return None
+
+
+def require_capability(request: HttpRequest, capability: Capability) -> None:
+    """Raise 403 (audited) unless the user's role in the current team grants ``capability``."""
+    if not role_can(getattr(request, "role", None), capability):
+        record("access.forbidden", actor=request.user, details={"capability": str(capability)})
+        raise PermissionDenied
+
+
 def active_memberships(user: User) -> list[Membership]:
     """A user's live memberships, with their teams, in a stable order."""
     if not user.is_authenticated:
@@ -41,10 +56,9 @@ def active_memberships(user: User) -> list[Membership]:
 
 def get_team_for(user: User, team_id: object) -> Team:
     """A team the user belongs to; any other team is a 404."""
-    try:
-        team_pk = int(str(team_id))
-    except ValueError:
-        raise deny_as_not_found(user, "accounts.team", team_id) from None
+    team_pk = parse_pk(team_id)
+    if team_pk is None:
+        raise deny_as_not_found(user, "accounts.team", team_id)
     membership = (
         Membership.objects.active()
         .filter(user=user, team_id=team_pk)

@@ -37,6 +37,13 @@ PERSON_FIELDS = [
 ]
 
 
+def _check_person_fields(fields: dict[str, Any]) -> None:
+    # Callers pass form data through: refuse anything but person fields (no mass assignment).
+    unknown = set(fields) - set(PERSON_FIELDS)
+    if unknown:
+        raise TypeError(f"Not person fields: {sorted(unknown)}")
+
+
 def create_family(*, actor: User, team: Team, name: str, notes: str = "") -> Family:
     """Open a family record in a team."""
     with transaction.atomic():
@@ -47,9 +54,7 @@ def create_family(*, actor: User, team: Team, name: str, notes: str = "") -> Fam
 
 def add_new_person(*, actor: User, family: Family, role: str, **fields: Any) -> Person:
     """Create a person and place them in the family."""
-    unknown = set(fields) - set(PERSON_FIELDS)
-    if unknown:
-        raise TypeError(f"Not person fields: {sorted(unknown)}")
+    _check_person_fields(fields)
     with transaction.atomic():
         person = Person.objects.create(team=family.team, **fields)
         FamilyMember.objects.create(family=family, person=person, role=role)
@@ -118,9 +123,7 @@ def add_to_family(
 
 def update_person(*, actor: User, person: Person, expected_version: int, **fields: Any) -> Person:
     """Save edits to a person unless someone saved first (then StaleEdit, nothing written)."""
-    unknown = set(fields) - set(PERSON_FIELDS)
-    if unknown:
-        raise TypeError(f"Not person fields: {sorted(unknown)}")
+    _check_person_fields(fields)
     changed = [name for name, value in fields.items() if getattr(person, name) != value]
     with transaction.atomic():
         for name, value in fields.items():

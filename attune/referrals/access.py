@@ -8,30 +8,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 
-from attune.accounts.access import deny_as_not_found
-from attune.accounts.roles import Capability, Role, role_can
+from attune.accounts.access import deny_as_not_found, parse_pk, require_capability
+from attune.accounts.roles import Capability, Role
 from attune.audit.services import record
 from attune.referrals.models import Referral
 
 
-def _pk(value: Any) -> int | None:
-    try:
-        return int(str(value))
-    except ValueError:
-        return None
-
-
 def get_referral_for(request: HttpRequest, referral_id: Any, *, write: bool = False) -> Referral:
     """A referral of the current team for clinical staff; others 404. Reads are audited."""
-    if not role_can(getattr(request, "role", None), Capability.USE_CLINICAL_RECORDS):
-        record(
-            "access.forbidden", actor=request.user, details={"capability": "use_clinical_records"}
-        )
-        raise PermissionDenied
-    pk = _pk(referral_id)
+    require_capability(request, Capability.USE_CLINICAL_RECORDS)
+    pk = parse_pk(referral_id)
     referral = (
         Referral.objects.select_related("family", "submitted_by", "allocated_to")
         .filter(pk=pk, team=request.team)  # type: ignore[attr-defined]
@@ -48,7 +36,7 @@ def get_referral_for(request: HttpRequest, referral_id: Any, *, write: bool = Fa
 
 def get_own_referral(request: HttpRequest, referral_id: Any) -> Referral:
     """A referral this user submitted to the current team (anyone else's is a 404)."""
-    pk = _pk(referral_id)
+    pk = parse_pk(referral_id)
     referral = (
         Referral.objects.filter(pk=pk, team=request.team, submitted_by=request.user).first()  # type: ignore[attr-defined,misc]
         if pk

@@ -17,6 +17,7 @@ from attune.referrals.access import get_own_referral, get_referral_for, is_refer
 from attune.referrals.codes import TRIAGEABLE
 from attune.referrals.duplicates import apply_choices, find_matches
 from attune.referrals.forms import AllocationForm, ReferralForm, TriageForm
+from attune.referrals.models import Referral
 
 
 def _referrer_initial(request: HttpRequest) -> dict[str, str]:
@@ -84,15 +85,21 @@ def referral_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def referral_detail(request: HttpRequest, referral_id: int) -> HttpResponse:
     referral = get_referral_for(request, referral_id)
-    context = {
+    form = TriageForm(initial={"version": referral.version})
+    return render(request, "referrals/detail.jinja", _detail_context(request, referral, form))
+
+
+def _detail_context(
+    request: HttpRequest, referral: Referral, form: TriageForm
+) -> dict[str, object]:
+    return {
         "referral": referral,
         "stressors": list(referral.stressors.all()),
         "decisions": list(referral.decisions.select_related("decided_by")),
         "can_triage": role_can(request.role, Capability.TRIAGE_REFERRALS)  # type: ignore[attr-defined]
         and referral.status in TRIAGEABLE,
-        "triage_form": TriageForm(initial={"version": referral.version}),
+        "triage_form": form,
     }
-    return render(request, "referrals/detail.jinja", context)
 
 
 @require_POST
@@ -120,14 +127,9 @@ def referral_triage(request: HttpRequest, referral_id: int) -> HttpResponse:
             )
         except services.TriageNotAllowed as refused:
             form.add_error(None, str(refused))
-    context = {
-        "referral": referral,
-        "stressors": list(referral.stressors.all()),
-        "decisions": list(referral.decisions.select_related("decided_by")),
-        "can_triage": referral.status in TRIAGEABLE,
-        "triage_form": form,
-    }
-    return render(request, "referrals/detail.jinja", context, status=400)
+    return render(
+        request, "referrals/detail.jinja", _detail_context(request, referral, form), status=400
+    )
 
 
 @require_GET
