@@ -207,3 +207,26 @@ def test_denied_responses_hold_no_canary(world, client_for) -> None:  # type: ig
     forbidden = client.get(reverse("audit:search"))
     assert forbidden.status_code == FORBIDDEN
     assert canary not in forbidden.content.decode()
+
+
+def test_other_teams_family_and_referral_pages_hold_no_canary(world, client_for) -> None:  # type: ignore[no-untyped-def]
+    from attune.referrals.tests.factories import make_referral
+
+    canary = "Quillon-Canary-9932"
+    referral = make_referral(
+        team=world.other_team,
+        submitted_by=world.users["other_practitioner"],
+        referral_fields={"narrative": canary, "referrer_name": canary},
+    )
+    client = client_for("manager")
+    person = referral.people_in_scope.first()
+    for url in (
+        reverse("families:detail", args=[referral.family_id]),
+        reverse("families:person_edit", args=[person.pk]),
+        reverse("referrals:detail", args=[referral.pk]),
+        reverse("referrals:letter", args=[referral.pk]),
+    ):
+        response = client.get(url)
+        assert response.status_code == NOT_FOUND, url
+        assert canary not in response.content.decode()
+        assert "Maya" not in response.content.decode()

@@ -19,4 +19,5 @@ def send_email_after_commit(*, to: str, subject: str, body: str) -> None:
     def send() -> None:
         EmailMessage(subject=subject, body=body, to=[to]).send()
 
-    transaction.on_commit(send)
+    # robust: a mail server failure must not turn a saved referral into an error page.
+    transaction.on_commit(send, robust=True)

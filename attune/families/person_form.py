@@ -61,6 +61,12 @@ class PersonForm(person_forms.PlainTextMixin, forms.Form):
     def clean_postcode(self) -> str:
         return person_forms.clean_postcode(self.cleaned_data["postcode"])
 
+    def clean_due_date(self) -> Any:
+        value = self.cleaned_data["due_date"]
+        if value and not self.data.get("date_of_birth"):
+            person_forms.check_due_date(value)
+        return value
+
     def clean_date_of_birth(self) -> Any:
         value = self.cleaned_data["date_of_birth"]
         person_forms.check_birth_date(value)

@@ -102,7 +102,7 @@ def waiting_list(team: Team, rules: AgeRules, today: date) -> WaitingList:
 
 
 def practitioner_loads(team: Team) -> list[PractitionerLoad]:
-    """Each practitioner and supervisor in the team with the families allocated to them."""
+    """Everyone who can hold a caseload (practitioners, supervisors, managers), with a count."""
     memberships = (
         Membership.objects.active()
         .filter(team=team, role__in=[Role.PRACTITIONER, Role.SUPERVISOR, Role.MANAGER])

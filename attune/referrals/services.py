@@ -17,7 +17,7 @@ from attune.core.notifications import send_email_after_commit
 from attune.families import services as family_services
 from attune.families.codes import MemberRole
 from attune.families.models import Family, Person
-from attune.referrals.codes import DECISION_STATUS, TRIAGEABLE, Decision, Status
+from attune.referrals.codes import DECISION_STATUS, TRIAGEABLE, Channel, Decision, Status
 from attune.referrals.models import Referral, StressorAnswer, TriageDecision
 
 
@@ -147,8 +147,12 @@ def acknowledgement_text(referral: Referral) -> str:
         f"Thank you. {referral.team.name} received your referral "
         f"on {referral.received_on:%-d %B %Y}.\n"
         f"Reference: R{referral.pk}\n"
-        "The team will look at it and let you know what happens next. You can follow its status "
-        "in Attune under 'Your referrals'."
+        "The team will look at it and let you know what happens next."
+        + (
+            " You can follow its status in Attune under 'Your referrals'."
+            if referral.channel == Channel.ONLINE
+            else ""
+        )
     )
 
 
@@ -197,7 +201,11 @@ def triage(
             to=locked.referrer_email,
             subject=f"Update on referral R{locked.pk}",
             body=f"There is an update on referral R{locked.pk}: {locked.get_status_display()}. "
-            "Sign in to Attune to read the outcome letter.",
+            + (
+                "Sign in to Attune to read the outcome letter."
+                if locked.channel == Channel.ONLINE
+                else "The team will send you the outcome letter."
+            ),
         )
         referral.refresh_from_db()
         return outcome

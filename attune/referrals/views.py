@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from attune.accounts.access import requires
 from attune.accounts.roles import Capability, role_can
+from attune.audit.services import record
 from attune.core.locking import StaleEdit
 from attune.families.services import age_rules_for
 from attune.referrals import selectors, services
@@ -164,7 +165,14 @@ def allocate(request: HttpRequest, referral_id: int) -> HttpResponse:
     team = request.team  # type: ignore[attr-defined]
     practitioners = {load.user.pk: load.user for load in selectors.practitioner_loads(team)}
     if not form.is_valid() or form.cleaned_data["practitioner"] not in practitioners:
-        raise PermissionDenied  # a tampered or stale choice: nothing is written
+        # A tampered or stale choice: nothing is written, and the attempt is on record.
+        record(
+            "access.forbidden",
+            actor=request.user,
+            obj=referral,
+            details={"reason": "practitioner_not_in_team"},
+        )
+        raise PermissionDenied
     try:
         services.allocate(
             actor=request.user,  # type: ignore[arg-type]
