@@ -83,6 +83,21 @@ else:
 
 SECRET_KEY_FALLBACKS = env_list("ATTUNE_SECRET_KEY_FALLBACKS")
 
+# Keys for clinical text and video at rest (AES-256-GCM): "id:base64key,..." newest first.
+if PRODUCTION:
+    ATTUNE_ENCRYPTION_KEYS = require_env("ATTUNE_ENCRYPTION_KEYS")
+else:
+    ATTUNE_ENCRYPTION_KEYS = os.environ.get("ATTUNE_ENCRYPTION_KEYS", "")
+    if not ATTUNE_ENCRYPTION_KEYS:
+        dev_keys = VAR_DIR / "dev-encryption-keys"
+        if not dev_keys.exists():
+            import base64 as _base64
+
+            VAR_DIR.mkdir(parents=True, exist_ok=True)
+            dev_keys.write_text("dev1:" + _base64.b64encode(secrets.token_bytes(32)).decode())
+            dev_keys.chmod(0o600)
+        ATTUNE_ENCRYPTION_KEYS = dev_keys.read_text().strip()
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -100,6 +115,7 @@ INSTALLED_APPS = [
     "attune.accounts",
     "attune.families",
     "attune.referrals",
+    "attune.care",
     "attune.synthetic",
 ]
 

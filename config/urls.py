@@ -11,6 +11,7 @@ urlpatterns = [
     path("audit/", include("attune.accounts.audit_urls")),
     path("families/", include("attune.families.urls")),
     path("referrals/", include("attune.referrals.urls")),
+    path("care/", include("attune.care.urls")),
     path("admin/", admin.site.urls),
 ]
 

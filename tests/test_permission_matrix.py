@@ -8,26 +8,23 @@ no personal data: ``test_denied_responses_hold_no_canary`` checks that.
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 from collections.abc import Iterator
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+import tests.matrix_rows
 from conftest import PERSONAS
-
-# Shorthands for the expected outcome.
-OK, REDIRECT, FORBIDDEN, NOT_FOUND, NOT_ALLOWED = 200, 302, 403, 404, 405
-
-VERIFIED = [p for p in PERSONAS if p not in {"anonymous", "password_only"}]
+from tests.matrix import FORBIDDEN, NOT_ALLOWED, NOT_FOUND, OK, REDIRECT, row
 
 
-def row(
-    default: int, *, anonymous: int = REDIRECT, password_only: int = REDIRECT, **overrides: int
-) -> dict[str, int]:
-    expected = {persona: default for persona in VERIFIED}
-    expected.update(anonymous=anonymous, password_only=password_only)
-    expected.update(overrides)
-    return expected
+def area_modules() -> list:  # type: ignore[type-arg]
+    return [
+        importlib.import_module(f"tests.matrix_rows.{info.name}")
+        for info in pkgutil.iter_modules(tests.matrix_rows.__path__)
+    ]
 
 
 MATRIX: dict[str, dict[str, int]] = {
@@ -84,7 +81,15 @@ MATRIX: dict[str, dict[str, int]] = {
         OK, other_practitioner=NOT_FOUND, commissioner=FORBIDDEN, system_admin=FORBIDDEN
     ),
     "referrals:triage": row(NOT_ALLOWED),
-    "referrals:allocate": row(NOT_ALLOWED),
+    "care:allocate": row(NOT_ALLOWED),
+    "care:caseload": row(OK, commissioner=FORBIDDEN, referrer=FORBIDDEN, system_admin=FORBIDDEN),
+    "care:episode": row(
+        OK,
+        other_practitioner=NOT_FOUND,
+        commissioner=FORBIDDEN,
+        referrer=FORBIDDEN,
+        system_admin=FORBIDDEN,
+    ),
     # Every admin page: only a system administrator; everyone else is sent to sign in.
     "admin:*": row(REDIRECT, system_admin=OK),
     # The admin's own sign-in hands over to Attune's (password + second factor).
@@ -97,6 +102,9 @@ MATRIX: dict[str, dict[str, int]] = {
     "admin:axes_accesslog_add": row(REDIRECT, system_admin=FORBIDDEN),
     "admin:axes_accessfailurelog_add": row(REDIRECT, system_admin=FORBIDDEN),
 }
+
+for _module in area_modules():
+    MATRIX.update(_module.ROWS)
 
 # Where a pattern needs arguments, the values to use (all point at records the
 # system administrator may see, so only the role decides the outcome).
@@ -130,11 +138,35 @@ def matrix_row_for(name: str) -> dict[str, int] | None:
 @pytest.fixture
 def url_kwargs(world) -> dict[str, int]:  # type: ignore[no-untyped-def]
     """Records in the first team for URLs that take an id: a family, a carer, a referral."""
+    from attune.care.services import allocate_and_open_episode
+    from attune.referrals.services import triage
     from attune.referrals.tests.factories import make_referral
 
     referral = make_referral(team=world.team, submitted_by=world.users["referrer"])
     carer = referral.people_in_scope.exclude(date_of_birth=None).last()
-    return {"family_id": referral.family_id, "person_id": carer.pk, "referral_id": referral.pk}
+    kwargs = {"family_id": referral.family_id, "person_id": carer.pk, "referral_id": referral.pk}
+    # A second referral from the same referrer, accepted and allocated: its episode.
+    allocated = make_referral(team=world.team, submitted_by=world.users["referrer"])
+    manager = world.users["manager"]
+    triage(
+        actor=manager,
+        referral=allocated,
+        expected_version=allocated.version,
+        decision="accept",
+        priority=2,
+    )
+    allocated.refresh_from_db()
+    episode = allocate_and_open_episode(
+        actor=manager,
+        referral=allocated,
+        expected_version=allocated.version,
+        practitioner=world.users["practitioner"],
+    )
+    kwargs["episode_id"] = episode.pk
+    for module in area_modules():
+        if hasattr(module, "kwargs"):
+            kwargs.update(module.kwargs(world, episode))
+    return kwargs
 
 
 def reverse_with(name: str, pattern: URLPattern, kwargs: dict[str, int]) -> str:

@@ -14,6 +14,7 @@ GOOD_PRODUCTION = {
     "ATTUNE_ENVIRONMENT": "production",
     "ATTUNE_SECRET_KEY": "x" * 60 + "-a-long-random-production-key",
     "ATTUNE_ALLOWED_HOSTS": "attune.example.org",
+    "ATTUNE_ENCRYPTION_KEYS": "k1:" + "A" * 43 + "=",
 }
 
 
@@ -35,7 +36,11 @@ def run_attune(env_changes: dict[str, str], *args: str) -> subprocess.CompletedP
 
 @pytest.mark.parametrize(
     ("missing", "named"),
-    [("ATTUNE_SECRET_KEY", "ATTUNE_SECRET_KEY"), ("ATTUNE_ALLOWED_HOSTS", "ATTUNE_ALLOWED_HOSTS")],
+    [
+        ("ATTUNE_SECRET_KEY", "ATTUNE_SECRET_KEY"),
+        ("ATTUNE_ALLOWED_HOSTS", "ATTUNE_ALLOWED_HOSTS"),
+        ("ATTUNE_ENCRYPTION_KEYS", "ATTUNE_ENCRYPTION_KEYS"),
+    ],
 )
 def test_production_without_a_required_variable_fails_naming_it(missing: str, named: str) -> None:
     env = {k: v for k, v in GOOD_PRODUCTION.items() if k != missing}

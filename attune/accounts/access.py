@@ -30,6 +30,19 @@ def deny_as_not_found(user: Any, object_type: str, object_id: object) -> Http404
     return Http404("Not found")
 
 
+def current_role(request: HttpRequest) -> str | None:
+    """The user's role in the team they are working in (set by CurrentTeamMiddleware)."""
+    return getattr(request, "role", None)
+
+
+def current_team(request: HttpRequest) -> Team:
+    """The team the user is working in; views behind ``requires`` always have one."""
+    team = getattr(request, "team", None)
+    if team is None:
+        raise PermissionDenied
+    return team
+
+
 def parse_pk(value: object) -> int | None:
     """A record id from a URL or form, or None when it is not a whole number."""
     try:

@@ -31,13 +31,29 @@ class Capability(StrEnum):
     SEARCH_AUDIT = "search_audit"
     MANAGE_TEAM = "manage_team"
     TRIAGE_REFERRALS = "triage_referrals"
+    # Clinical text (notes, assessment, safeguarding) is for clinicians, not administrators.
+    READ_CLINICAL_NOTES = "read_clinical_notes"
+    SUPERVISE = "supervise"
 
 
 CLINICAL_STAFF = frozenset({Role.PRACTITIONER, Role.SUPERVISOR, Role.MANAGER, Role.ADMINISTRATOR})
 
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
-    Role.PRACTITIONER: frozenset({Capability.USE_CLINICAL_RECORDS, Capability.SUBMIT_REFERRALS}),
-    Role.SUPERVISOR: frozenset({Capability.USE_CLINICAL_RECORDS, Capability.SUBMIT_REFERRALS}),
+    Role.PRACTITIONER: frozenset(
+        {
+            Capability.USE_CLINICAL_RECORDS,
+            Capability.SUBMIT_REFERRALS,
+            Capability.READ_CLINICAL_NOTES,
+        }
+    ),
+    Role.SUPERVISOR: frozenset(
+        {
+            Capability.USE_CLINICAL_RECORDS,
+            Capability.SUBMIT_REFERRALS,
+            Capability.READ_CLINICAL_NOTES,
+            Capability.SUPERVISE,
+        }
+    ),
     Role.MANAGER: frozenset(
         {
             Capability.USE_CLINICAL_RECORDS,
@@ -46,6 +62,8 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.SEARCH_AUDIT,
             Capability.MANAGE_TEAM,
             Capability.TRIAGE_REFERRALS,
+            Capability.READ_CLINICAL_NOTES,
+            Capability.SUPERVISE,
         }
     ),
     Role.ADMINISTRATOR: frozenset(

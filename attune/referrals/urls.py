@@ -13,5 +13,4 @@ urlpatterns = [
     path("<int:referral_id>/sent/", views.referral_submitted, name="submitted"),
     path("<int:referral_id>/triage/", views.referral_triage, name="triage"),
     path("<int:referral_id>/outcome/", views.outcome_letter, name="letter"),
-    path("<int:referral_id>/allocate/", views.allocate, name="allocate"),
 ]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -10,14 +9,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from attune.accounts.access import requires
 from attune.accounts.roles import Capability, role_can
-from attune.audit.services import record
 from attune.core.locking import StaleEdit
 from attune.families.services import age_rules_for
 from attune.referrals import selectors, services
 from attune.referrals.access import get_own_referral, get_referral_for, is_referrer
 from attune.referrals.codes import TRIAGEABLE
 from attune.referrals.duplicates import apply_choices, find_matches
-from attune.referrals.forms import AllocationForm, ReferralForm, TriageForm
+from attune.referrals.forms import ReferralForm, TriageForm
 from attune.referrals.models import Referral
 
 
@@ -155,39 +153,3 @@ def waiting_list(request: HttpRequest) -> HttpResponse:
         "can_allocate": role_can(request.role, Capability.TRIAGE_REFERRALS),  # type: ignore[attr-defined]
     }
     return render(request, "referrals/waiting_list.jinja", context)
-
-
-@require_POST
-@requires(Capability.TRIAGE_REFERRALS)
-def allocate(request: HttpRequest, referral_id: int) -> HttpResponse:
-    referral = get_referral_for(request, referral_id, write=True)
-    form = AllocationForm(request.POST)
-    team = request.team  # type: ignore[attr-defined]
-    practitioners = {load.user.pk: load.user for load in selectors.practitioner_loads(team)}
-    if not form.is_valid() or form.cleaned_data["practitioner"] not in practitioners:
-        # A tampered or stale choice: nothing is written, and the attempt is on record.
-        record(
-            "access.forbidden",
-            actor=request.user,
-            obj=referral,
-            details={"reason": "practitioner_not_in_team"},
-        )
-        raise PermissionDenied
-    try:
-        services.allocate(
-            actor=request.user,  # type: ignore[arg-type]
-            referral=referral,
-            expected_version=form.cleaned_data["version"],
-            practitioner=practitioners[form.cleaned_data["practitioner"]],
-        )
-    except (StaleEdit, services.TriageNotAllowed):
-        return render(
-            request,
-            "errors/error.jinja",
-            {
-                "title": "This family was allocated or changed by someone else",
-                "message": "Go back to the waiting list to see the latest.",
-            },
-            status=409,
-        )
-    return redirect("referrals:waiting_list")

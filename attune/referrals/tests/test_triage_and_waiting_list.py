@@ -169,7 +169,7 @@ def test_allocation_moves_the_family_to_a_caseload(world, client_for) -> None:
     client = client_for("manager")
     practitioner = world.users["practitioner"]
     response = client.post(
-        reverse("referrals:allocate", args=[referral.pk]),
+        reverse("care:allocate", args=[referral.pk]),
         {"version": referral.version, "practitioner": practitioner.pk},
     )
     assert response.status_code == 302
@@ -185,7 +185,7 @@ def test_allocation_refuses_someone_outside_the_team(world, client_for) -> None:
     accept(referral, world.users["manager"])
     referral.refresh_from_db()
     response = client_for("manager").post(
-        reverse("referrals:allocate", args=[referral.pk]),
+        reverse("care:allocate", args=[referral.pk]),
         {"version": referral.version, "practitioner": world.users["other_practitioner"].pk},
     )
     assert response.status_code == 403
