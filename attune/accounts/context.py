@@ -29,6 +29,7 @@ def navigation_for(request: HttpRequest) -> list[NavItem]:
     items = [NavItem("Home", reverse("home"), "home")]
     if role_can(role, Capability.USE_CLINICAL_RECORDS):
         items += [
+            NavItem("Caseload", reverse("care:caseload"), "care:caseload"),
             NavItem("Referrals", reverse("referrals:list"), "referrals:list"),
             NavItem("Waiting list", reverse("referrals:waiting_list"), "referrals:waiting_list"),
             NavItem("Families", reverse("families:list"), "families:list"),

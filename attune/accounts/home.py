@@ -43,6 +43,11 @@ def _cards(request: HttpRequest) -> list[Card]:
     if role_can(role, Capability.USE_CLINICAL_RECORDS):
         cards += [
             Card(
+                "Caseload",
+                "Your families: where each is on the path, what is due and what needs attention.",
+                reverse("care:caseload"),
+            ),
+            Card(
                 "Referrals",
                 "New referrals to triage, and enter one that came by phone or letter.",
                 reverse("referrals:list"),

@@ -1,12 +1,14 @@
-"""The demo organisation: two teams and one account for each role.
+"""The demo organisation: two teams, one account for each role, and synthetic families.
 
 Idempotent: running it again resets the demo accounts' passwords and roles and
-creates nothing twice. Used by `attune demo` and the quick start.
+creates nothing twice. Families and referrals are added only the first time
+(when the demo teams have none). Used by `attune demo` and the quick start.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from django.db import transaction
 
@@ -14,6 +16,8 @@ from attune.accounts import services as account_services
 from attune.accounts.models import Organisation, Team, User
 from attune.accounts.roles import Role
 from attune.core import request_context
+from attune.families.models import Family
+from attune.synthetic import generator
 
 ORGANISATION_NAME = "Riverside Parent-Infant Partnership"
 TEAM_NAMES = ("Riverside North", "Riverside South")
@@ -41,6 +45,11 @@ DEMO_ACCOUNTS = (
     DemoAccount("referrer", "Lucy", "Patel", Role.REFERRER, 0),
     DemoAccount("sysadmin", "Chris", "Doyle", "", None),
 )
+# Synthetic families per demo team, drawn with a fixed seed. Dates are drawn back from the
+# day the demo is loaded, so the waiting list, its age-out warnings and the triage queue
+# look the same whichever day that is (a test checks the shape for this seed).
+DEMO_FAMILIES_PER_TEAM = 40
+DEMO_FAMILIES_SEED = 2026
 
 
 @dataclass(frozen=True)
@@ -68,8 +77,25 @@ def _ensure_account(account: DemoAccount) -> User:
     return user
 
 
-def load_demo() -> DemoResult:
-    """Create (or refresh) the demo organisation, teams and accounts."""
+def _add_demo_families(teams: list[Team], today: date | None) -> None:
+    """Families and referrals for the demo teams, once: never when they already have some."""
+    if Family.objects.filter(team__in=teams).exists():
+        return
+    run = generator.start_run(
+        seed=DEMO_FAMILIES_SEED,
+        size=generator.SyntheticSize(families_per_team=DEMO_FAMILIES_PER_TEAM),
+        show_progress=False,
+        today=today,
+    )
+    run.teams = teams
+    run.staff = generator.staff_from_memberships(teams)
+    generator.make_families_and_referrals(run)
+    generator.record_run(run, purpose="demo")
+
+
+def load_demo(*, today: date | None = None) -> DemoResult:
+    """Create (or refresh) the demo organisation, teams and accounts, and the first time,
+    the teams' families and referrals (dates drawn back from ``today``)."""
     with request_context.acting_as(role="system"), transaction.atomic():
         organisation = Organisation.objects.filter(name=ORGANISATION_NAME).first()
         if organisation is None:
@@ -96,4 +122,5 @@ def load_demo() -> DemoResult:
         account_services.set_membership(
             actor=None, user=commissioner, team=teams[1], role=Role.COMMISSIONER
         )
+        _add_demo_families(teams, today)
         return DemoResult(teams=teams, accounts=accounts)

@@ -1,19 +1,26 @@
-"""Synthetic data at any size, for load tests and benchmarks.
+"""Synthetic data at any size, for load tests, benchmarks and the demo.
 
-Deterministic for a seed: the same arguments always give the same rows. Rows
-are built in memory and written with bulk_create in batches, with a progress
-bar. Later issues add families, referrals, episodes and measures as further
-steps in ``STEPS``; each step takes the shared ``SyntheticRun``.
+Deterministic for a seed and a "today": the same arguments always give the same
+rows. Rows are built in memory and written with bulk_create in batches, with a
+progress bar. Later issues add episodes and measures as further steps in
+``STEPS``; each step takes the shared ``SyntheticRun``.
+
+Synthetic rows deliberately bypass the domain services (``submit_referral``,
+``triage``, ``allocate``): those write an audit event per row and would take
+hours at scale. A run instead records one ``synthetic.generated`` event.
 """
 
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 
 from django.contrib.auth.hashers import make_password
 from django.db import models, transaction
+from django.utils import timezone
 from faker import Faker
 from tqdm import tqdm
 
@@ -21,8 +28,14 @@ from attune.accounts.models import Membership, Organisation, Team, User
 from attune.accounts.roles import Role
 from attune.audit.services import record
 from attune.core import request_context
+from attune.families.models import CareRelationship, Family, FamilyMember, Person
+from attune.referrals.models import Referral, StressorAnswer, TriageDecision
+from attune.synthetic.households import Household, build_household
+from attune.synthetic.referral_history import InScope, ReferralRows, TeamStaff, build_referrals
 
 BATCH_SIZE = 2000
+# Families are built and written this many at a time, so memory stays flat at any size.
+FAMILY_CHUNK = 1000
 
 # A typical team's staff mix (practitioners dominate; one manager, one or two admins).
 STAFF_MIX: Sequence[tuple[str, int]] = (
@@ -39,6 +52,7 @@ class SyntheticSize:
     organisations: int = 1
     teams_per_organisation: int = 2
     staff_scale: int = 1
+    families_per_team: int = 40
 
 
 @dataclass
@@ -47,22 +61,45 @@ class SyntheticRun:
     size: SyntheticSize
     rng: random.Random
     faker: Faker
+    # Every date is drawn back from here; pass a fixed day for repeatable rows.
+    today: date
     show_progress: bool = True
     organisations: list[Organisation] = field(default_factory=list)
     teams: list[Team] = field(default_factory=list)
     users: list[User] = field(default_factory=list)
+    # Team pk -> role -> that team's staff in that role, in the order they were made.
+    staff: dict[int, dict[str, list[User]]] = field(default_factory=dict)
+    nhs_numbers: set[str] = field(default_factory=set)
+    counts: Counter[str] = field(default_factory=Counter)
+
+
+def start_run(
+    *, seed: int, size: SyntheticSize, show_progress: bool = True, today: date | None = None
+) -> SyntheticRun:
+    faker = Faker("en_GB")
+    faker.seed_instance(seed)
+    return SyntheticRun(
+        seed=seed,
+        size=size,
+        rng=random.Random(seed),
+        faker=faker,
+        today=today or timezone.localdate(),
+        show_progress=show_progress,
+    )
 
 
 def bulk_insert[ModelT: models.Model](
-    run: SyntheticRun, model: type[ModelT], rows: list[ModelT], label: str
+    run: SyntheticRun, model: type[ModelT], rows: list[ModelT], label: str, *, bar: bool = True
 ) -> list[ModelT]:
-    """Write rows in batches, with a progress bar counting rows."""
+    """Write rows in batches, with a progress bar counting rows (unless bar is False)."""
     saved: list[ModelT] = []
-    with tqdm(total=len(rows), desc=label, unit=" rows", disable=not run.show_progress) as bar:
+    show = run.show_progress and bar
+    with tqdm(total=len(rows), desc=label, unit=" rows", disable=not show) as progress:
         for start in range(0, len(rows), BATCH_SIZE):
             batch = rows[start : start + BATCH_SIZE]
             saved.extend(model._default_manager.bulk_create(batch))
-            bar.update(len(batch))
+            progress.update(len(batch))
+    run.counts[label] += len(saved)
     return saved
 
 
@@ -107,30 +144,114 @@ def make_staff(run: SyntheticRun) -> None:
         Membership(user=user, team=run.teams[team_index], role=role)
         for user, (team_index, role) in zip(run.users, roles, strict=True)
     ]
-    bulk_insert(run, Membership, memberships, "memberships")
+    for membership in bulk_insert(run, Membership, memberships, "memberships"):
+        run.staff.setdefault(membership.team.pk, {}).setdefault(membership.role, []).append(
+            membership.user
+        )
 
 
-STEPS: list[Callable[[SyntheticRun], None]] = [make_organisations, make_teams, make_staff]
-
-
-def generate(*, seed: int, size: SyntheticSize, show_progress: bool = True) -> SyntheticRun:
-    """Build a synthetic dataset in one transaction (all or nothing)."""
-    faker = Faker("en_GB")
-    faker.seed_instance(seed)
-    run = SyntheticRun(
-        seed=seed, size=size, rng=random.Random(seed), faker=faker, show_progress=show_progress
+def staff_from_memberships(teams: list[Team]) -> dict[int, dict[str, list[User]]]:
+    """The same shape as ``SyntheticRun.staff``, read from the database (for the demo)."""
+    staff: dict[int, dict[str, list[User]]] = {}
+    memberships = (
+        Membership.objects.active()
+        .filter(team__in=teams)
+        .select_related("user", "team")
+        .order_by("user_id")
     )
+    for membership in memberships:
+        staff.setdefault(membership.team.pk, {}).setdefault(membership.role, []).append(
+            membership.user
+        )
+    return staff
+
+
+@dataclass
+class FamilyRows:
+    """A chunk of families and everything hanging off them, waiting to be inserted."""
+
+    families: list[Family] = field(default_factory=list)
+    people: list[Person] = field(default_factory=list)
+    members: list[FamilyMember] = field(default_factory=list)
+    links: list[CareRelationship] = field(default_factory=list)
+    referrals: ReferralRows = field(default_factory=ReferralRows)
+
+    def add(self, household: Household, referrals: ReferralRows) -> None:
+        self.families.append(household.family)
+        self.people.extend(household.people)
+        self.members.extend(household.members)
+        self.links.extend(household.links)
+        for name in ("referrals", "in_scope", "stressors", "decisions"):
+            getattr(self.referrals, name).extend(getattr(referrals, name))
+
+
+def insert_family_rows(run: SyntheticRun, rows: FamilyRows) -> None:
+    """Parents before children: bulk_create fills in each row's key for the rows after it."""
+    bulk_insert(run, Family, rows.families, "families", bar=False)
+    bulk_insert(run, Person, rows.people, "people", bar=False)
+    bulk_insert(run, FamilyMember, rows.members, "family members", bar=False)
+    bulk_insert(run, CareRelationship, rows.links, "care relationships", bar=False)
+    bulk_insert(run, Referral, rows.referrals.referrals, "referrals", bar=False)
+    bulk_insert(run, InScope, rows.referrals.in_scope, "people in scope", bar=False)
+    bulk_insert(run, StressorAnswer, rows.referrals.stressors, "stressor answers", bar=False)
+    bulk_insert(run, TriageDecision, rows.referrals.decisions, "triage decisions", bar=False)
+
+
+def chunk_sizes(total: int, chunk: int) -> Iterator[int]:
+    for start in range(0, total, chunk):
+        yield min(chunk, total - start)
+
+
+def make_families_and_referrals(run: SyntheticRun) -> None:
+    """Each team's families with their people, referrals, stressors and triage.
+
+    Rows are built in memory a chunk at a time and bulk inserted; the domain
+    services are not called (see the module docstring).
+    """
+    per_team = run.size.families_per_team
+    total = per_team * len(run.teams)
+    disable = not run.show_progress
+    with tqdm(total=total, desc="families", unit=" families", disable=disable) as progress:
+        for team in run.teams:
+            staff = TeamStaff.from_roles(team, run.staff.get(team.pk, {}))
+            for size in chunk_sizes(per_team, FAMILY_CHUNK):
+                rows = FamilyRows()
+                for _ in range(size):
+                    household = build_household(run, team)
+                    rows.add(household, build_referrals(run, staff, household))
+                insert_family_rows(run, rows)
+                progress.update(size)
+
+
+STEPS: list[Callable[[SyntheticRun], None]] = [
+    make_organisations,
+    make_teams,
+    make_staff,
+    make_families_and_referrals,
+]
+
+
+def record_run(run: SyntheticRun, **details: object) -> None:
+    """The one audit event for a whole synthetic run, with its seed and counts."""
+    record(
+        "synthetic.generated",
+        actor=None,
+        details={
+            "seed": run.seed,
+            "today": run.today.isoformat(),
+            **details,
+            **{label.replace(" ", "_"): count for label, count in sorted(run.counts.items())},
+        },
+    )
+
+
+def generate(
+    *, seed: int, size: SyntheticSize, show_progress: bool = True, today: date | None = None
+) -> SyntheticRun:
+    """Build a synthetic dataset in one transaction (all or nothing)."""
+    run = start_run(seed=seed, size=size, show_progress=show_progress, today=today)
     with request_context.acting_as(role="system"), transaction.atomic():
         for step in STEPS:
             step(run)
-        record(
-            "synthetic.generated",
-            actor=None,
-            details={
-                "seed": seed,
-                "organisations": size.organisations,
-                "teams": len(run.teams),
-                "users": len(run.users),
-            },
-        )
+        record_run(run, users=len(run.users))
     return run
