@@ -153,6 +153,7 @@ TEMPLATES = [
             "context_processors": [
                 "django.template.context_processors.request",
                 "attune.accounts.context.shell",
+                "attune.care.context.safeguarding",
             ],
         },
     },
@@ -280,6 +281,16 @@ else:
     CSRF_COOKIE_NAME = "attune-csrf"
 
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+
+# --- Video recordings (care: supervision and video feedback) ---------------------
+# Encrypted video files live here, outside any web-served folder (there is no
+# MEDIA_ROOT): they are only ever sent by the audited play view, decrypted.
+ATTUNE_VIDEO_ROOT = Path(os.environ.get("ATTUNE_VIDEO_ROOT", VAR_DIR / "video"))
+# Largest upload accepted; bigger ones are refused while they arrive, never stored.
+ATTUNE_VIDEO_MAX_BYTES = int(os.environ.get("ATTUNE_VIDEO_MAX_BYTES", str(500 * 1024 * 1024)))
+# Django spools uploads above FILE_UPLOAD_MAX_MEMORY_SIZE (default 2.5 MB) to a 0600
+# temporary file; the video pipeline removes its own working copies when it finishes.
+# --- end of video settings -----------------------------------------------------------
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

@@ -30,6 +30,7 @@ def navigation_for(request: HttpRequest) -> list[NavItem]:
     if role_can(role, Capability.USE_CLINICAL_RECORDS):
         items += [
             NavItem("Caseload", reverse("care:caseload"), "care:caseload"),
+            NavItem("Diary", reverse("care:diary"), "care:diary"),
             NavItem("Referrals", reverse("referrals:list"), "referrals:list"),
             NavItem("Waiting list", reverse("referrals:waiting_list"), "referrals:waiting_list"),
             NavItem("Families", reverse("families:list"), "families:list"),
@@ -39,6 +40,12 @@ def navigation_for(request: HttpRequest) -> list[NavItem]:
             NavItem("Refer a family", reverse("referrals:new"), "referrals:new"),
             NavItem("Your referrals", reverse("referrals:mine"), "referrals:mine"),
         ]
+    if role_can(role, Capability.SUPERVISE):
+        items.append(
+            NavItem("Supervision", reverse("care:supervision_list"), "care:supervision_list")
+        )
+    if role_can(role, Capability.MANAGE_TEAM):
+        items.append(NavItem("Rooms", reverse("care:rooms"), "care:rooms"))
     if role_can(role, Capability.SEARCH_AUDIT):
         items.append(NavItem("Audit trail", reverse("audit:search"), "audit:search"))
     if user.is_superuser:

@@ -9,7 +9,7 @@ from django.db.models import Count, Max, Min, Q, QuerySet
 from django.utils import timezone
 
 from attune.accounts.models import Team
-from attune.care.codes import STAGE_ORDER, Attendance, Stage
+from attune.care.codes import STAGE_ORDER, Attendance, EngagementOutcome, Stage
 from attune.care.models import CareSettings, Episode, StageChange
 
 
@@ -46,7 +46,12 @@ def caseload(team: Team, *, user: object | None) -> QuerySet[Episode]:
                 filter=Q(safeguarding_concerns__is_open=True),
                 distinct=True,
             ),
-            attempts=Count("engagement_attempts", distinct=True),
+            # Only tries that reached nobody count towards the "not reached" flag.
+            attempts=Count(
+                "engagement_attempts",
+                filter=Q(engagement_attempts__outcome=EngagementOutcome.NO_ANSWER),
+                distinct=True,
+            ),
         )
         .order_by("family__name")
     )

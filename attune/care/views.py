@@ -13,6 +13,8 @@ from attune.accounts.roles import Capability, Role, role_can
 from attune.audit.services import record
 from attune.care import selectors, services
 from attune.care.access import get_episode_for
+from attune.care.ending import end_measures_due
+from attune.care.record_access import episode_page_extras
 from attune.core.locking import StaleEdit
 from attune.referrals import selectors as referral_selectors
 from attune.referrals.access import get_referral_for
@@ -87,5 +89,7 @@ def episode_detail(request: HttpRequest, episode_id: int) -> HttpResponse:
         "path": selectors.episode_path(episode, changes, today),
         "days_since_referral": selectors.days_since_referral(episode, today),
         "practitioners": list(episode.practitioners.all()),
+        "end_measures_due": end_measures_due(episode, changes),  # reminder until recorded or waived
+        **episode_page_extras(request, episode),  # safeguarding banner and record links
     }
     return render(request, "care/episode.jinja", context)

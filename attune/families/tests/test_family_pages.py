@@ -48,7 +48,7 @@ def test_family_page_query_count_does_not_grow(world, django_assert_num_queries,
     client = Client()
     sign_in_verified(client, world.users["practitioner"])
     client.get(reverse("home"))
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(16):
         assert (
             client.get(reverse("families:detail", args=[referrals[-1].family_id])).status_code
             == 200
