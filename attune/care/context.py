@@ -15,6 +15,8 @@ from django.http import HttpRequest
 from attune.care.access import can_read_clinical_text
 from attune.care.models import Contact, Episode, Note, SafeguardingConcern, Video
 from attune.care.safeguarding import safeguarding_banner_for_family
+from attune.families.models import FamilyMember
+from attune.referrals.models import Referral
 
 
 def _via_episode(model: Any) -> Callable[[int], int | None]:
@@ -28,6 +30,16 @@ FAMILY_FROM_URL: dict[str, Callable[[int], int | None]] = {
     "family_id": lambda pk: pk,
     "episode_id": lambda pk: (
         Episode.objects.filter(pk=pk).values_list("family_id", flat=True).first()
+    ),
+    "referral_id": lambda pk: (
+        Referral.objects.filter(pk=pk).values_list("family_id", flat=True).first()
+    ),
+    # A person can be in two families: show the banner if the first has an open concern.
+    "person_id": lambda pk: (
+        FamilyMember.objects.filter(person_id=pk)
+        .order_by("id")
+        .values_list("family_id", flat=True)
+        .first()
     ),
     "contact_id": _via_episode(Contact),
     "note_id": _via_episode(Note),

@@ -36,13 +36,11 @@ def record_attempt(
         # Lock the episode so two identical posts cannot both pass the repeat check.
         locked = Episode.objects.select_for_update().get(pk=episode.pk)
         refuse_closed(locked, "an engagement attempt")
-        same = EngagementAttempt.objects.filter(
-            episode=locked,
-            method=method,
-            outcome=outcome,
-            attempted_at=attempted_at,
-            next_step=next_step,
-        ).first()
+        # next_step is encrypted (a fresh nonce each time), so it is compared after decryption.
+        candidates = EngagementAttempt.objects.filter(
+            episode=locked, method=method, outcome=outcome, attempted_at=attempted_at
+        )
+        same = next((a for a in candidates if a.next_step == next_step), None)
         if same is not None:
             return same, False
         attempt = EngagementAttempt.objects.create(

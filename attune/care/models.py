@@ -52,7 +52,7 @@ class Episode(VersionedModel, TimeStampedModel):
     opened_on = models.DateField()
     closed_on = models.DateField(null=True, blank=True)
     ending_kind = models.CharField(max_length=16, choices=codes.EndingKind.choices, blank=True)
-    ending_reason = models.CharField(max_length=500, blank=True)
+    ending_reason = EncryptedTextField(blank=True)
     end_measures_waived = models.BooleanField(default=False)
     follow_up_on = models.DateField(null=True, blank=True)
 
@@ -102,7 +102,7 @@ class EngagementAttempt(models.Model):
     method = models.CharField(max_length=16, choices=codes.EngagementMethod.choices)
     outcome = models.CharField(max_length=16, choices=codes.EngagementOutcome.choices)
     attempted_at = models.DateTimeField()
-    next_step = models.CharField(max_length=500, blank=True)
+    next_step = EncryptedTextField(blank=True)
     recorded_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
 
     class Meta:

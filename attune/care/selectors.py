@@ -52,6 +52,16 @@ def caseload(team: Team, *, user: object | None) -> QuerySet[Episode]:
                 filter=Q(engagement_attempts__outcome=EngagementOutcome.NO_ANSWER),
                 distinct=True,
             ),
+            times_reached=Count(
+                "engagement_attempts",
+                filter=Q(
+                    engagement_attempts__outcome__in=[
+                        EngagementOutcome.SPOKE,
+                        EngagementOutcome.BOOKED,
+                    ]
+                ),
+                distinct=True,
+            ),
         )
         .order_by("family__name")
     )
@@ -74,8 +84,10 @@ def overdue_items(episode: Episode, settings: CareSettings, today: date) -> list
     since = timezone.localdate(last) if last else started
     if (today - since).days > settings.days_without_contact_flag:
         items.append(f"No contact for {(today - since).days} days")
+    never_reached = getattr(episode, "times_reached", 0) == 0
     if (
         episode.stage == Stage.ENGAGEMENT
+        and never_reached
         and getattr(episode, "attempts", 0) >= settings.engagement_attempts_before_flag
     ):
         items.append("Not yet reached: for a manager's decision")
