@@ -90,6 +90,7 @@ def _add_demo_families(teams: list[Team], today: date | None) -> None:
     run.teams = teams
     run.staff = generator.staff_from_memberships(teams)
     generator.make_families_and_referrals(run)
+    generator.make_episodes(run)
     generator.record_run(run, purpose="demo")
 
 

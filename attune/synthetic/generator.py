@@ -30,6 +30,7 @@ from attune.audit.services import record
 from attune.core import request_context
 from attune.families.models import CareRelationship, Family, FamilyMember, Person
 from attune.referrals.models import Referral, StressorAnswer, TriageDecision
+from attune.synthetic.episodes import make_episodes
 from attune.synthetic.households import Household, build_household
 from attune.synthetic.referral_history import InScope, ReferralRows, TeamStaff, build_referrals
 
@@ -228,6 +229,7 @@ STEPS: list[Callable[[SyntheticRun], None]] = [
     make_teams,
     make_staff,
     make_families_and_referrals,
+    make_episodes,
 ]
 
 
