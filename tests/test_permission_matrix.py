@@ -37,6 +37,8 @@ MATRIX: dict[str, dict[str, int]] = {
     "accounts:security": row(OK),
     "accounts:switch_team": row(NOT_ALLOWED),
     "audit:search": row(FORBIDDEN, manager=OK),
+    "accounts:team_members": row(FORBIDDEN, manager=OK),
+    "accounts:delegate_triage": row(NOT_ALLOWED),
     # Families and referrals: clinical staff of the record's team; referrers only their own.
     "families:list": row(OK, commissioner=FORBIDDEN, referrer=FORBIDDEN, system_admin=FORBIDDEN),
     "families:detail": row(
@@ -163,6 +165,7 @@ def url_kwargs(world) -> dict[str, int]:  # type: ignore[no-untyped-def]
         practitioner=world.users["practitioner"],
     )
     kwargs["episode_id"] = episode.pk
+    kwargs["membership_id"] = world.users["practitioner"].memberships.get().pk
     for module in area_modules():
         if hasattr(module, "kwargs"):
             kwargs.update(module.kwargs(world, episode))

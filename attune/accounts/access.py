@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 
 from attune.accounts.models import Membership, Team, User
-from attune.accounts.roles import Capability, role_can
+from attune.accounts.roles import TRIAGE_DELEGATES, Capability, membership_can
 from attune.audit.services import record
 
 
@@ -51,9 +51,16 @@ def parse_pk(value: object) -> int | None:
         return None
 
 
+def request_can(request: HttpRequest, capability: Capability) -> bool:
+    """Whether the user's membership of the current team grants ``capability``."""
+    membership = getattr(request, "membership", None)
+    delegated = bool(membership is not None and membership.can_triage)
+    return membership_can(getattr(request, "role", None), capability, delegated_triage=delegated)
+
+
 def require_capability(request: HttpRequest, capability: Capability) -> None:
     """Raise 403 (audited) unless the user's role in the current team grants ``capability``."""
-    if not role_can(getattr(request, "role", None), capability):
+    if not request_can(request, capability):
         record("access.forbidden", actor=request.user, details={"capability": str(capability)})
         raise PermissionDenied
 
@@ -83,6 +90,21 @@ def get_team_for(user: User, team_id: object) -> Team:
     return membership.team
 
 
+def get_delegable_membership_for(request: HttpRequest, membership_id: object) -> Membership:
+    """A practitioner's or supervisor's membership of the current team; anything else is a 404."""
+    pk = parse_pk(membership_id)
+    membership = (
+        Membership.objects.active()
+        .filter(pk=pk, team=current_team(request), role__in=TRIAGE_DELEGATES)
+        .first()
+        if pk is not None
+        else None
+    )
+    if membership is None:
+        raise deny_as_not_found(request.user, "accounts.membership", membership_id)
+    return membership
+
+
 def requires(
     capability: Capability,
 ) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
@@ -91,8 +113,7 @@ def requires(
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @wraps(view)
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            role = getattr(request, "role", None)
-            if not role_can(role, capability):
+            if not request_can(request, capability):
                 record(
                     "access.forbidden",
                     actor=request.user,

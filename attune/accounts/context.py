@@ -46,6 +46,8 @@ def navigation_for(request: HttpRequest) -> list[NavItem]:
         )
     if role_can(role, Capability.MANAGE_TEAM):
         items.append(NavItem("Rooms", reverse("care:rooms"), "care:rooms"))
+    if role_can(role, Capability.DELEGATE_TRIAGE):
+        items.append(NavItem("Team", reverse("accounts:team_members"), "accounts:team_members"))
     if role_can(role, Capability.SEARCH_AUDIT):
         items.append(NavItem("Audit trail", reverse("audit:search"), "audit:search"))
     if user.is_superuser:

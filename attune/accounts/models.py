@@ -81,6 +81,8 @@ class Membership(TimeStampedModel):
     team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="memberships")
     role = models.CharField(max_length=32, choices=Role.choices)
     is_active = models.BooleanField(default=True)
+    # A team manager may delegate triage (and allocation) to a practitioner or supervisor.
+    can_triage = models.BooleanField(default=False)
 
     objects = MembershipQuerySet.as_manager()
 

@@ -34,6 +34,7 @@ class Capability(StrEnum):
     # Clinical text (notes, assessment, safeguarding) is for clinicians, not administrators.
     READ_CLINICAL_NOTES = "read_clinical_notes"
     SUPERVISE = "supervise"
+    DELEGATE_TRIAGE = "delegate_triage"
 
 
 CLINICAL_STAFF = frozenset({Role.PRACTITIONER, Role.SUPERVISOR, Role.MANAGER, Role.ADMINISTRATOR})
@@ -64,6 +65,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.TRIAGE_REFERRALS,
             Capability.READ_CLINICAL_NOTES,
             Capability.SUPERVISE,
+            Capability.DELEGATE_TRIAGE,
         }
     ),
     Role.ADMINISTRATOR: frozenset(
@@ -83,3 +85,16 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
 
 def role_can(role: str | None, capability: Capability) -> bool:
     return role is not None and capability in ROLE_CAPABILITIES.get(role, frozenset())
+
+
+# Roles a manager may delegate triage to (Membership.can_triage).
+TRIAGE_DELEGATES = frozenset({Role.PRACTITIONER, Role.SUPERVISOR})
+
+
+def membership_can(role: str | None, capability: Capability, *, delegated_triage: bool) -> bool:
+    """The role's capabilities, plus triage when a manager has delegated it."""
+    if role_can(role, capability):
+        return True
+    return (
+        capability == Capability.TRIAGE_REFERRALS and delegated_triage and role in TRIAGE_DELEGATES
+    )

@@ -79,6 +79,21 @@ def set_membership(*, actor: User | None, user: User, team: Team, role: str) -> 
         return membership
 
 
+def set_triage_delegation(*, actor: User, membership: Membership, allowed: bool) -> Membership:
+    """A team manager lets a practitioner or supervisor triage and allocate (or stops it)."""
+    with transaction.atomic():
+        membership.can_triage = allowed
+        membership.save(update_fields=["can_triage", "updated_at"])
+        record(
+            "membership.triage_delegated" if allowed else "membership.triage_withdrawn",
+            actor=actor,
+            obj=membership,
+            team_id=membership.team_id,
+            details={"user_id": membership.user_id},
+        )
+        return membership
+
+
 @dataclass(frozen=True)
 class Enrolment:
     device: TOTPDevice

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from attune.accounts import views
+from attune.accounts import team_views, views
 
 app_name = "accounts"
 
@@ -11,4 +11,10 @@ urlpatterns = [
     path("sign-out/", views.sign_out, name="logout"),
     path("security/", views.account_security, name="security"),
     path("team/", views.switch_team, name="switch_team"),
+    path("team-members/", team_views.team_members, name="team_members"),
+    path(
+        "team-members/<int:membership_id>/triage/",
+        team_views.delegate_triage,
+        name="delegate_triage",
+    ),
 ]

@@ -7,8 +7,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from attune.accounts.access import requires
-from attune.accounts.roles import Capability, role_can
+from attune.accounts.access import request_can, requires
+from attune.accounts.roles import Capability
 from attune.core.locking import StaleEdit
 from attune.families.services import age_rules_for
 from attune.referrals import selectors, services
@@ -76,7 +76,7 @@ def referral_list(request: HttpRequest) -> HttpResponse:
     context = {
         "to_triage": list(selectors.triage_queue(team)[:200]),
         "recent": list(selectors.recent_referrals(team)[:50]),
-        "can_triage": role_can(request.role, Capability.TRIAGE_REFERRALS),  # type: ignore[attr-defined]
+        "can_triage": request_can(request, Capability.TRIAGE_REFERRALS),
     }
     return render(request, "referrals/list.jinja", context)
 
@@ -95,7 +95,7 @@ def _detail_context(
         "referral": referral,
         "stressors": list(referral.stressors.all()),
         "decisions": list(referral.decisions.select_related("decided_by")),
-        "can_triage": role_can(request.role, Capability.TRIAGE_REFERRALS)  # type: ignore[attr-defined]
+        "can_triage": request_can(request, Capability.TRIAGE_REFERRALS)
         and referral.status in TRIAGEABLE,
         "triage_form": form,
     }
@@ -150,6 +150,6 @@ def waiting_list(request: HttpRequest) -> HttpResponse:
     listing = selectors.waiting_list(team, age_rules_for(team), today)
     context = {
         "listing": listing,
-        "can_allocate": role_can(request.role, Capability.TRIAGE_REFERRALS),  # type: ignore[attr-defined]
+        "can_allocate": request_can(request, Capability.TRIAGE_REFERRALS),
     }
     return render(request, "referrals/waiting_list.jinja", context)
