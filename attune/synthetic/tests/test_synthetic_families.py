@@ -225,7 +225,7 @@ def test_the_demo_shows_a_waiting_list_with_age_out_warnings_and_a_triage_queue(
     assert len(waiting.families) >= 5
     assert sum(f.age_out_soon for f in waiting.families) >= 2
     assert selectors.triage_queue(north).count() >= 3
-    assert selectors.triage_queue(south).count() >= 1
+    assert selectors.triage_queue(south).count() >= 2
     allocated_to = {
         team.name: set(
             Referral.objects.filter(team=team, status=Status.ALLOCATED).values_list(
