@@ -116,6 +116,7 @@ INSTALLED_APPS = [
     "attune.families",
     "attune.referrals",
     "attune.care",
+    "attune.measures",
     "attune.synthetic",
 ]
 

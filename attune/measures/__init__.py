@@ -1,0 +1,1 @@
+"""Outcome measures: instruments as versioned data, pure scoring, administrations and change."""
