@@ -22,6 +22,15 @@ from attune.accounts.tests.factories import (
 def pytest_configure(config: pytest.Config) -> None:
     # The production hasher (PBKDF2, 1.2M iterations) would dominate the suite's time.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Text messages go to an in-memory outbox, like Django's mail.outbox.
+    settings.ATTUNE_TEXT_BACKEND = "memory"
+
+
+@pytest.fixture(autouse=True)
+def _empty_text_outbox() -> None:
+    from attune.core.notifications import TEXT_OUTBOX
+
+    TEXT_OUTBOX.clear()
 
 
 @dataclass

@@ -330,6 +330,14 @@ MAILERS = {
 DEFAULT_FROM_EMAIL = os.environ.get("ATTUNE_FROM_EMAIL", "attune@localhost")
 # Acknowledgements and triage outcomes emailed to referrers (on screen always).
 ATTUNE_SEND_EMAIL = env_bool("ATTUNE_SEND_EMAIL", True)
+# Text messages (one-time questionnaire links): "console" prints them (development),
+# "memory" keeps them in attune.core.notifications.TEXT_OUTBOX (tests), "none" sends none.
+ATTUNE_TEXT_BACKEND = os.environ.get("ATTUNE_TEXT_BACKEND") or ("none" if PRODUCTION else "console")
+if ATTUNE_TEXT_BACKEND not in {"console", "memory", "none"}:
+    raise ImproperlyConfigured("ATTUNE_TEXT_BACKEND must be console, memory or none")
+ATTUNE_SEND_TEXTS = env_bool("ATTUNE_SEND_TEXTS", True)
+# How long a one-time questionnaire link stays valid.
+ATTUNE_LINK_VALID_DAYS = int(os.environ.get("ATTUNE_LINK_VALID_DAYS") or 7)
 
 LOGGING = {
     "version": 1,

@@ -12,6 +12,7 @@ urlpatterns = [
     path("families/", include("attune.families.urls")),
     path("referrals/", include("attune.referrals.urls")),
     path("care/", include("attune.care.urls")),
+    path("measures/", include("attune.measures.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -76,6 +76,30 @@ def _cards(request: HttpRequest) -> list[Card]:
                 reverse("referrals:mine"),
             ),
         ]
+    if role_can(role, Capability.READ_CLINICAL_NOTES):
+        cards.append(
+            Card(
+                "Answers to follow up",
+                "Questionnaire answers about risk, raised for you to follow up the same day.",
+                reverse("measures:risk_flags"),
+            )
+        )
+    if role_can(role, Capability.USE_CLINICAL_RECORDS):
+        cards.append(
+            Card(
+                "Measures schedule",
+                "Which questionnaires are due when, for every episode or one kind of work.",
+                reverse("measures:schedule"),
+            )
+        )
+    if role_can(role, Capability.VIEW_TEAM_REPORTS):
+        cards.append(
+            Card(
+                "Experience of the service",
+                "Friends and Family Test answers and referrers' feedback.",
+                reverse("measures:experience"),
+            )
+        )
     if role_can(role, Capability.SEARCH_AUDIT):
         cards.append(
             Card(

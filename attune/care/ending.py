@@ -9,6 +9,7 @@ from django.db import models, transaction
 
 from attune.accounts.models import User
 from attune.audit.services import record
+from attune.care import extensions
 from attune.care.codes import Stage
 from attune.care.models import CareSettings, Episode, StageChange
 from attune.care.phases import PathwayRefused, refuse_future
@@ -31,9 +32,9 @@ def end_measures_due(episode: Episode, changes: Iterable[StageChange]) -> bool:
     """A reminder from the ending phase on, for families who started an intervention."""
     if episode.end_measures_waived or episode.stage not in {Stage.ENDING, Stage.CLOSED}:
         return False
-    # Seam for the measures issue: once end-of-therapy measures can be recorded,
-    # a recorded set also ends this reminder (check it here).
-    return any(change.stage in INTERVENTION_STAGES for change in changes)
+    started_intervention = any(change.stage in INTERVENTION_STAGES for change in changes)
+    # Recorded end-of-therapy measures (the measures app's check) end the reminder too.
+    return started_intervention and not extensions.end_measures_recorded(episode)
 
 
 def waive_end_measures(*, actor: User, episode: Episode, reason: str) -> Episode:

@@ -9,6 +9,7 @@ from django.db.models import Count, Max, Min, Q, QuerySet
 from django.utils import timezone
 
 from attune.accounts.models import Team
+from attune.care import extensions
 from attune.care.codes import STAGE_ORDER, Attendance, EngagementOutcome, Stage
 from attune.care.models import CareSettings, Episode, StageChange
 
@@ -97,7 +98,10 @@ def overdue_items(episode: Episode, settings: CareSettings, today: date) -> list
 def caseload_rows(
     episodes: QuerySet[Episode], settings: CareSettings, today: date
 ) -> list[CaseloadRow]:
-    return [CaseloadRow(e, overdue_items(e, settings, today)) for e in episodes]
+    loaded = list(episodes)
+    # Measures due and risk answers to follow up come from the apps built on care.
+    extra = extensions.caseload_attention(loaded, today)
+    return [CaseloadRow(e, overdue_items(e, settings, today) + extra.get(e.pk, [])) for e in loaded]
 
 
 @dataclass(frozen=True)

@@ -90,6 +90,8 @@ def episode_detail(request: HttpRequest, episode_id: int) -> HttpResponse:
         "days_since_referral": selectors.days_since_referral(episode, today),
         "practitioners": list(episode.practitioners.all()),
         "end_measures_due": end_measures_due(episode, changes),  # reminder until recorded or waived
+        # Scores are clinical data: the measures link is for clinicians only.
+        "can_see_measures": role_can(current_role(request), Capability.READ_CLINICAL_NOTES),
         **episode_page_extras(request, episode),  # safeguarding banner and record links
     }
     return render(request, "care/episode.jinja", context)

@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from attune.accounts.access import requires
+from attune.accounts.access import request_can, requires
 from attune.accounts.roles import Capability
 from attune.core.locking import StaleEdit, changed_fields
 from attune.families import selectors, services
@@ -41,6 +41,8 @@ def family_detail(request: HttpRequest, family_id: int) -> HttpResponse:
         "siblings": [m.person for m in members if m.role == MemberRole.SIBLING],
         "relationships": list(family.care_relationships.all()),
         "rules": rules,
+        # Outcome scores are clinical data: the link is for clinicians only.
+        "can_see_measures": request_can(request, Capability.READ_CLINICAL_NOTES),
     }
     return render(request, "families/detail.jinja", context)
 

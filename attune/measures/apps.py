@@ -5,3 +5,12 @@ class MeasuresConfig(AppConfig):
     name = "attune.measures"
     label = "measures"
     verbose_name = "Outcome measures"
+
+    def ready(self) -> None:
+        # Care's caseload and ending reminder learn about measures through its extension
+        # points (care may not import this app).
+        from attune.care import extensions
+        from attune.measures import selectors
+
+        extensions.add_caseload_attention(selectors.caseload_attention)
+        extensions.add_end_measures_check(selectors.end_measures_recorded)

@@ -17,7 +17,9 @@ from attune.accounts.models import Organisation, Team, User
 from attune.accounts.roles import Role
 from attune.core import request_context
 from attune.families.models import Family
+from attune.measures.models import Administration
 from attune.synthetic import generator
+from attune.synthetic.measures import make_measures
 
 ORGANISATION_NAME = "Riverside Parent-Infant Partnership"
 TEAM_NAMES = ("Riverside North", "Riverside South")
@@ -79,10 +81,7 @@ def _ensure_account(account: DemoAccount) -> User:
     return user
 
 
-def _add_demo_families(teams: list[Team], today: date | None) -> None:
-    """Families and referrals for the demo teams, once: never when they already have some."""
-    if Family.objects.filter(team__in=teams).exists():
-        return
+def _demo_run(teams: list[Team], today: date | None) -> generator.SyntheticRun:
     run = generator.start_run(
         seed=DEMO_FAMILIES_SEED,
         size=generator.SyntheticSize(families_per_team=DEMO_FAMILIES_PER_TEAM),
@@ -91,8 +90,22 @@ def _add_demo_families(teams: list[Team], today: date | None) -> None:
     )
     run.teams = teams
     run.staff = generator.staff_from_memberships(teams)
+    return run
+
+
+def _add_demo_families(teams: list[Team], today: date | None) -> None:
+    """Families and referrals for the demo teams, once: never when they already have some."""
+    if Family.objects.filter(team__in=teams).exists():
+        # A demo database made before outcome measures existed gets them once.
+        if not Administration.objects.filter(team__in=teams).exists():
+            run = _demo_run(teams, today)
+            make_measures(run)
+            generator.record_run(run, purpose="demo measures")
+        return
+    run = _demo_run(teams, today)
     generator.make_families_and_referrals(run)
     generator.make_episodes(run)
+    make_measures(run)
     generator.record_run(run, purpose="demo")
 
 

@@ -32,6 +32,7 @@ from attune.families.models import CareRelationship, Family, FamilyMember, Perso
 from attune.referrals.models import Referral, StressorAnswer, TriageDecision
 from attune.synthetic.episodes import make_episodes
 from attune.synthetic.households import Household, build_household
+from attune.synthetic.measures import make_measures
 from attune.synthetic.referral_history import InScope, ReferralRows, TeamStaff, build_referrals
 
 BATCH_SIZE = 2000
@@ -230,6 +231,7 @@ STEPS: list[Callable[[SyntheticRun], None]] = [
     make_staff,
     make_families_and_referrals,
     make_episodes,
+    make_measures,
 ]
 
 
