@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import date
 
+from attune.care.context import FAMILY_FROM_URL
 from attune.care.models import Episode
 
 # (episodes, today) -> {episode id: ["what needs attention", ...]}
@@ -30,6 +31,11 @@ def add_caseload_attention(provider: CaseloadAttention) -> None:
 def add_end_measures_check(check: EndMeasuresCheck) -> None:
     if check not in _end_measures_checks:
         _end_measures_checks.append(check)
+
+
+def add_family_url_key(key: str, family_of: Callable[[int], int | None]) -> None:
+    """Teach the safeguarding banner (care/context.py) which family a URL id belongs to."""
+    FAMILY_FROM_URL.setdefault(key, family_of)
 
 
 def caseload_attention(episodes: Sequence[Episode], today: date) -> dict[int, list[str]]:

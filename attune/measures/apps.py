@@ -14,3 +14,6 @@ class MeasuresConfig(AppConfig):
 
         extensions.add_caseload_attention(selectors.caseload_attention)
         extensions.add_end_measures_check(selectors.end_measures_recorded)
+        # Pages about one questionnaire or risk answer carry the family's safeguarding banner.
+        extensions.add_family_url_key("administration_id", selectors.family_of_administration)
+        extensions.add_family_url_key("flag_id", selectors.family_of_risk_flag)

@@ -365,3 +365,19 @@ def feedback_stages_given(referral: Referral) -> set[str]:
 
 def open_risk_flags_for_episode(episode: Episode) -> QuerySet[RiskFlag]:
     return RiskFlag.objects.filter(episode=episode, followed_up_at=None).order_by("created_at")
+
+
+def family_of_administration(administration_id: int) -> int | None:
+    return (
+        Administration.objects.filter(pk=administration_id)
+        .values_list("family_id", flat=True)
+        .first()
+    )
+
+
+def family_of_risk_flag(flag_id: int) -> int | None:
+    return (
+        RiskFlag.objects.filter(pk=flag_id)
+        .values_list("administration__family_id", flat=True)
+        .first()
+    )

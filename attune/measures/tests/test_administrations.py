@@ -256,3 +256,29 @@ def test_a_date_in_the_future_is_refused_beside_the_field(world, client_for) -> 
     assert response.status_code == 400
     assert "cannot be in the future" in response.content.decode()
     assert not Administration.objects.exists()
+
+
+def test_measures_pages_carry_the_familys_safeguarding_banner(world, client_for) -> None:
+    from attune.care.safeguarding import raise_concern
+
+    episode = world_episode(world)
+    administration = record_phq9(
+        episode, actor=world.users["practitioner"], answers=phq9_answers(item9=1)
+    )
+    client = client_for("practitioner")
+    pages = [
+        reverse("measures:episode", args=[episode.pk]),
+        reverse("measures:administration", args=[administration.pk]),
+        reverse("measures:risk_flag", args=[administration.risk_flags.get().pk]),
+    ]
+    banner = "Safeguarding concern open"
+    assert all(banner not in client.get(url).content.decode() for url in pages)
+    raise_concern(
+        actor=world.users["practitioner"],
+        episode=episode,
+        category="neglect",
+        raised_on=timezone.localdate(),
+        what_happened="Seen at the home visit",
+    )
+    for url in pages:
+        assert banner in client.get(url).content.decode(), url
