@@ -67,10 +67,13 @@ def line_chart(
     if len(coords) > 1:
         path = " ".join(f"{x:.1f},{y:.1f}" for x, y in coords)
         parts.append(f'<polyline points="{path}" fill="none" stroke="#005eb8" stroke-width="3"/>')
-    for (x, y), point in zip(coords, points, strict=True):
+    last = len(points) - 1
+    for index, ((x, y), point) in enumerate(zip(coords, points, strict=True)):
+        # The first and last dates hang inwards so they are never cut off at the edges.
+        anchor = "start" if index == 0 and last else ("end" if index == last and last else "middle")
         parts.append(
             f'<circle cx="{x:.1f}" cy="{y:.1f}" r="5" fill="#005eb8"/>'
-            f'<text x="{x:.1f}" y="{HEIGHT - 12}" text-anchor="middle" font-size="12" '
+            f'<text x="{x:.1f}" y="{HEIGHT - 12}" text-anchor="{anchor}" font-size="12" '
             f'fill="#4c6272">{point.on:%-d %b %y}</text>'
         )
     parts.append("</svg>")

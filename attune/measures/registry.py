@@ -7,7 +7,6 @@ from functools import cache
 from importlib import resources
 
 from attune.measures.instruments import Definition, DefinitionError
-from attune.measures.models import Instrument
 
 
 def version_key(version: str) -> tuple[tuple[int, int | str], ...]:
@@ -48,6 +47,9 @@ def available_definitions() -> list[Definition]:
     The database holds the shipped versions too (loaded by data migrations) and any a
     team or system administrator added; those not shipped follow the shipped ones.
     """
+    # Imported here so the shipped half of this module stays pure (usable without Django).
+    from attune.measures.models import Instrument
+
     shipped = shipped_definitions()
     known = {d.key for d in shipped}
     added = []
