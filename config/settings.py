@@ -114,6 +114,7 @@ INSTALLED_APPS = [
     "attune.audit",
     "attune.accounts",
     "attune.families",
+    "attune.catalogue",
     "attune.referrals",
     "attune.care",
     "attune.measures",

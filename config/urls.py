@@ -13,6 +13,7 @@ urlpatterns = [
     path("referrals/", include("attune.referrals.urls")),
     path("care/", include("attune.care.urls")),
     path("measures/", include("attune.measures.urls")),
+    path("directory/", include("attune.catalogue.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -40,6 +40,8 @@ def navigation_for(request: HttpRequest) -> list[NavItem]:
             NavItem("Refer a family", reverse("referrals:new"), "referrals:new"),
             NavItem("Your referrals", reverse("referrals:mine"), "referrals:mine"),
         ]
+    # The evidence directory is for everyone signed in, with or without a team.
+    items.append(NavItem("Directory", reverse("catalogue:directory"), "catalogue:directory"))
     if role_can(role, Capability.SUPERVISE):
         items.append(
             NavItem("Supervision", reverse("care:supervision_list"), "care:supervision_list")

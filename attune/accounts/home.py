@@ -76,6 +76,21 @@ def _cards(request: HttpRequest) -> list[Card]:
                 reverse("referrals:mine"),
             ),
         ]
+    cards.append(
+        Card(
+            "Evidence directory",
+            "Interventions and assessment tools: what the evidence says, side by side.",
+            reverse("catalogue:directory"),
+        )
+    )
+    if role_can(role, Capability.USE_CLINICAL_RECORDS):
+        cards.append(
+            Card(
+                "Self-assessments",
+                "How well an intervention fits your team, with the Hexagon tool.",
+                reverse("catalogue:assessments"),
+            )
+        )
     if role_can(role, Capability.READ_CLINICAL_NOTES):
         cards.append(
             Card(

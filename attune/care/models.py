@@ -13,6 +13,7 @@ from django.db import models
 
 from attune.accounts.models import Team, User
 from attune.care import codes
+from attune.catalogue.models import Intervention
 from attune.core.fields import EncryptedTextField
 from attune.core.locking import VersionedModel
 from attune.core.models import TimeStampedModel
@@ -162,11 +163,15 @@ class Goal(models.Model):
 
 
 class InterventionOption(models.Model):
-    """A team-managed list of interventions, until the evidence directory lands."""
+    """The team's toolbox: what it offers, mostly from the evidence directory, some local."""
 
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="intervention_options")
     name = models.CharField(max_length=200)
     is_active = models.BooleanField(default=True)
+    # The directory entry this option delivers; blank for a team's own local offer.
+    catalogue_entry = models.ForeignKey(
+        Intervention, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["name"]
@@ -457,3 +462,48 @@ class CareSettings(models.Model):
 
     def __str__(self) -> str:
         return f"Care settings for team {self.team_id}"
+
+
+class FidelityReview(models.Model):
+    """A care package item checked against its intervention's fidelity checklist."""
+
+    package_item = models.ForeignKey(
+        CarePackageItem, on_delete=models.CASCADE, related_name="fidelity_reviews"
+    )
+    reviewed_on = models.DateField()
+    # The checklist's core components the team judged were delivered, by their wording.
+    components_met = models.JSONField(default=list)
+    components_total = models.PositiveSmallIntegerField(default=0)
+    sessions_delivered = models.PositiveSmallIntegerField(null=True, blank=True)
+    supervision_received = models.BooleanField(default=False)
+    note = EncryptedTextField(blank=True)
+    reviewed_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-reviewed_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"Fidelity review {self.pk}"
+
+
+class PackageRecommendation(models.Model):
+    """What the recommender showed for a family, and what the practitioner chose, and why.
+
+    The recommender never decides: this keeps the list as shown (reasons and
+    cautions) beside the choice, so the care package's reasoning can be read later.
+    """
+
+    episode = models.ForeignKey(
+        Episode, on_delete=models.CASCADE, related_name="package_recommendations"
+    )
+    facts = models.JSONField()
+    shown = models.JSONField()
+    chosen = models.JSONField(default=list)
+    chosen_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Package recommendation {self.pk}"

@@ -17,6 +17,7 @@ from attune.care.models import (
     Goal,
     InterventionOption,
     OnwardReferral,
+    PackageRecommendation,
     PackageReview,
     StageChange,
 )
@@ -54,13 +55,14 @@ class PackagePage:
     items: list[CarePackageItem]
     reviews: list[PackageReview]
     onward: list[OnwardReferral]
+    recommendations: list[PackageRecommendation]
 
 
 def package_items(episode: Episode) -> list[CarePackageItem]:
     """The planned interventions with their practitioners, loaded up front."""
     return list(
         CarePackageItem.objects.filter(episode=episode)
-        .select_related("intervention")
+        .select_related("intervention__catalogue_entry")
         .prefetch_related("practitioners")
     )
 
@@ -76,6 +78,9 @@ def package_page(episode: Episode) -> PackagePage:
         items=package_items(episode),
         reviews=list(PackageReview.objects.filter(episode=episode).select_related("reviewed_by")),
         onward=onward_referrals(episode),
+        recommendations=list(
+            PackageRecommendation.objects.filter(episode=episode).select_related("chosen_by")[:5]
+        ),
     )
 
 

@@ -27,6 +27,7 @@ from attune.care import (
     pathway_selectors,
     phases,
     selectors,
+    toolbox,
 )
 from attune.care.access import (
     audit_read,
@@ -59,6 +60,8 @@ from attune.care.pathway_forms import (
     WaiveMeasuresForm,
 )
 from attune.care.phases import PathwayRefused
+from attune.care.toolbox_forms import OfferEntryForm
+from attune.catalogue import selectors as catalogue_selectors
 from attune.core.locking import StaleEdit
 
 GET_POST = ["GET", "POST"]
@@ -314,6 +317,8 @@ def package_page(request: HttpRequest, episode_id: int) -> HttpResponse:
         "can_review": show_summaries and episode.stage != Stage.CLOSED,
         "can_manage_options": role_can(getattr(request, "role", None), Capability.MANAGE_TEAM),
         "due_items": {i.pk for i in page.items if i.review_on and i.review_on < today},
+        # Items whose directory entry carries a fidelity checklist to review against.
+        "fidelity_items": {i.pk for i in page.items if toolbox.fidelity_checklist(i)},
     }
     return render(request, "care/pathway/package.jinja", context)
 
@@ -352,6 +357,7 @@ def package_item_add(request: HttpRequest, episode_id: int) -> HttpResponse:
                 if created
                 else "This intervention was already in the package, so it was not added again.",
             )
+            _warn_if_untrained(request, form.plan())
             return redirect("care:package", episode.pk)
     return render(
         request,
@@ -377,6 +383,7 @@ def package_item_edit(request: HttpRequest, episode_id: int, package_item_id: in
             form.add_error(None, str(refused))
         else:
             messages.success(request, "The care package item was saved.")
+            _warn_if_untrained(request, form.plan())
             return redirect("care:package", episode.pk)
     return render(
         request,
@@ -384,6 +391,18 @@ def package_item_edit(request: HttpRequest, episode_id: int, package_item_id: in
         _item_context(request, episode, form, item),
         status=_status(request),
     )
+
+
+def _warn_if_untrained(request: HttpRequest, plan: package.ItemPlan) -> None:
+    """A warning, not a refusal: training records may lag behind the team's real skills."""
+    untrained = toolbox.untrained_practitioners(plan.intervention, plan.practitioners)
+    if untrained:
+        names = ", ".join(user.display_name for user in untrained)
+        messages.warning(
+            request,
+            f"{names}: no current training in {plan.intervention.name} is recorded. "
+            "Check with them, or record the training in the team's training register.",
+        )
 
 
 def _item_context(
@@ -501,9 +520,15 @@ def interventions(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, f"“{option.name}” was added to the list.")
             return redirect("care:interventions")
+    options = list(
+        pathway_selectors.team_options(team, active_only=False).select_related("catalogue_entry")
+    )
+    offered = {o.catalogue_entry_id for o in options if o.is_active and o.catalogue_entry_id}
+    not_yet = [e for e in catalogue_selectors.interventions() if e.pk not in offered]
     context = {
         "form": form,
-        "options": list(pathway_selectors.team_options(team, active_only=False)),
+        "options": options,
+        "offer_form": OfferEntryForm(None, entries=not_yet),
     }
     return render(request, "care/pathway/interventions.jinja", context, status=_status(request))
 

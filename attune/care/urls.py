@@ -5,6 +5,7 @@ from attune.care import (
     record_views,
     session_views,
     supervision_views,
+    toolbox_views,
     video_views,
     views,
 )
@@ -85,6 +86,17 @@ urlpatterns = [
         name="onward_update",
     ),
     path("interventions/", pathway_views.interventions, name="interventions"),
+    path("interventions/offer/", toolbox_views.offer_entry, name="toolbox_offer"),
+    path(
+        "episodes/<int:episode_id>/package/suggestions/",
+        toolbox_views.suggestions,
+        name="suggestions",
+    ),
+    path(
+        "episodes/<int:episode_id>/package/items/<int:package_item_id>/fidelity/",
+        toolbox_views.fidelity_review,
+        name="fidelity_review",
+    ),
     path(
         "interventions/<int:intervention_option_id>/active/",
         pathway_views.intervention_toggle,

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+# Shared by every app's forms; imported here for the forms below and older imports.
+from attune.core.forms import PlainTextMixin as PlainTextMixin
+from attune.core.forms import date_field as date_field
 from attune.families import validators
 from attune.families.codes import EthnicCategory, StatedGender
 
@@ -16,20 +18,6 @@ MAX_NAME = 100
 # A due date more than this far in the past belongs to a baby who has been born.
 DUE_DATE_PAST_LIMIT = timedelta(weeks=6)
 DUE_DATE_FUTURE_LIMIT = timedelta(weeks=44)
-
-
-class PlainTextMixin:
-    """Refuse control characters in every text field of the form."""
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()  # type: ignore[misc]
-        for name, value in list(cleaned.items()):
-            if isinstance(value, str):
-                try:
-                    validators.validate_plain_text(value)
-                except ValidationError as error:
-                    self.add_error(name, error)  # type: ignore[attr-defined]
-        return cleaned
 
 
 def name_field(label: str, required: bool = True) -> forms.CharField:
@@ -40,18 +28,6 @@ def name_field(label: str, required: bool = True) -> forms.CharField:
         error_messages={
             "required": f"Enter the {label.lower()}",
             "max_length": "Keep this under 100 characters",
-        },
-    )
-
-
-def date_field(label: str, required: bool = False, help_text: str = "") -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        required=required,
-        help_text=help_text,
-        error_messages={
-            "invalid": "Enter a real date, for example 2026-03-27",
-            "required": f"Enter the {label.lower()}",
         },
     )
 

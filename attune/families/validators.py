@@ -8,6 +8,9 @@ from django.core.exceptions import ValidationError
 
 from attune.core import nhs_number
 
+# Kept here too for older imports; it lives in attune.core.forms.
+from attune.core.forms import validate_plain_text as validate_plain_text
+
 # BS 7666 shape (outward code + inward code), as the NHS Data Dictionary POSTCODE uses.
 _POSTCODE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]? [0-9][A-Z]{2}$")
 # NHS pseudo-postcodes: ZZ99 3VZ no fixed abode, ZZ99 3WZ not known, ZZ99 nXZ overseas, ...
@@ -37,9 +40,3 @@ def validate_nhs_number(value: str) -> str:
     if not nhs_number.is_valid(digits):
         raise ValidationError("This is not a valid NHS number: check the digits")
     return digits
-
-
-def validate_plain_text(value: str) -> None:
-    """Refuse control characters (NUL and friends) that have no place in a name or note."""
-    if any(ord(ch) < 32 and ch not in "\n\r\t" for ch in value):
-        raise ValidationError("Remove the hidden control characters from this text")

@@ -15,6 +15,10 @@ from django.db import transaction
 from attune.accounts import services as account_services
 from attune.accounts.models import Organisation, Team, User
 from attune.accounts.roles import Role
+from attune.care import toolbox
+from attune.care.models import InterventionOption
+from attune.catalogue import services as catalogue_services
+from attune.catalogue.models import Intervention
 from attune.core import request_context
 from attune.families.models import Family
 from attune.measures.models import Administration
@@ -93,6 +97,50 @@ def _demo_run(teams: list[Team], today: date | None) -> generator.SyntheticRun:
     return run
 
 
+# What the demo teams offer, from the evidence directory, and who is trained in what.
+DEMO_TOOLBOX = (
+    "parent-infant-psychotherapy",
+    "video-interaction-guidance",
+    "watch-wait-and-wonder",
+    "circle-of-security-parenting",
+    "mellow-programmes",
+    "infant-massage",
+    "cognitive-analytic-therapy",
+    "emdr",
+)
+DEMO_TRAINING = (
+    ("practitioner", "parent-infant-psychotherapy", "Parent-infant psychotherapist"),
+    ("practitioner", "video-interaction-guidance", "Accredited guider"),
+    ("colleague", "circle-of-security-parenting", "Registered facilitator"),
+    ("south.practitioner", "parent-infant-psychotherapy", "In training"),
+)
+
+
+def _add_demo_toolbox(teams: list[Team], users: dict[str, User]) -> None:
+    """Each demo team's toolbox from the directory, once, and a few training records."""
+    manager = users["manager"]
+    for team in teams:
+        if InterventionOption.objects.filter(team=team, catalogue_entry__isnull=False).exists():
+            continue
+        for slug in DEMO_TOOLBOX:
+            entry = Intervention.objects.filter(slug=slug).first()
+            if entry is not None:
+                toolbox.add_from_directory(actor=manager, team=team, entry=entry)
+        for username, slug, level in DEMO_TRAINING:
+            user, entry = users.get(username), Intervention.objects.filter(slug=slug).first()
+            member = user is not None and user.memberships.filter(team=team).exists()
+            if member and entry is not None:
+                catalogue_services.record_training(
+                    actor=manager,
+                    team=team,
+                    user=user,  # type: ignore[arg-type]
+                    intervention=entry,
+                    level=level,
+                    trained_on=None,
+                    expires_on=None,
+                )
+
+
 def _add_demo_families(teams: list[Team], today: date | None) -> None:
     """Families and referrals for the demo teams, once: never when they already have some."""
     if Family.objects.filter(team__in=teams).exists():
@@ -139,4 +187,5 @@ def load_demo(*, today: date | None = None) -> DemoResult:
             actor=None, user=commissioner, team=teams[1], role=Role.COMMISSIONER
         )
         _add_demo_families(teams, today)
+        _add_demo_toolbox(teams, {a.username: u for a, u in accounts})
         return DemoResult(teams=teams, accounts=accounts)

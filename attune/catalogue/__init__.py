@@ -1,0 +1,1 @@
+"""The evidence directory of interventions, Hexagon self-assessments, toolboxes, the recommender."""

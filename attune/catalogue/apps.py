@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class CatalogueConfig(AppConfig):
+    name = "attune.catalogue"
+    label = "catalogue"
+    verbose_name = "Evidence directory"
