@@ -118,6 +118,9 @@ INSTALLED_APPS = [
     "attune.referrals",
     "attune.care",
     "attune.measures",
+    "attune.groups",
+    "attune.outreach",
+    "attune.reporting",
     "attune.synthetic",
 ]
 

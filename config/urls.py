@@ -14,6 +14,8 @@ urlpatterns = [
     path("care/", include("attune.care.urls")),
     path("measures/", include("attune.measures.urls")),
     path("directory/", include("attune.catalogue.urls")),
+    path("groups/", include("attune.groups.urls")),
+    path("outreach/", include("attune.outreach.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -34,6 +34,7 @@ def navigation_for(request: HttpRequest) -> list[NavItem]:
             NavItem("Referrals", reverse("referrals:list"), "referrals:list"),
             NavItem("Waiting list", reverse("referrals:waiting_list"), "referrals:waiting_list"),
             NavItem("Families", reverse("families:list"), "families:list"),
+            NavItem("Groups", reverse("groups:list"), "groups:list"),
         ]
     elif role_can(role, Capability.SUBMIT_REFERRALS):
         items += [
@@ -46,10 +47,8 @@ def navigation_for(request: HttpRequest) -> list[NavItem]:
         items.append(
             NavItem("Supervision", reverse("care:supervision_list"), "care:supervision_list")
         )
-    if role_can(role, Capability.MANAGE_TEAM):
-        items.append(NavItem("Rooms", reverse("care:rooms"), "care:rooms"))
-    if role_can(role, Capability.DELEGATE_TRIAGE):
-        items.append(NavItem("Team", reverse("accounts:team_members"), "accounts:team_members"))
+    # Rooms, the team page, outreach and the other places used less often are on the home
+    # page: the header holds about eleven links before it runs out of room.
     if role_can(role, Capability.SEARCH_AUDIT):
         items.append(NavItem("Audit trail", reverse("audit:search"), "audit:search"))
     if user.is_superuser:

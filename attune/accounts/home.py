@@ -86,9 +86,43 @@ def _cards(request: HttpRequest) -> list[Card]:
     if role_can(role, Capability.USE_CLINICAL_RECORDS):
         cards.append(
             Card(
+                "Group programmes",
+                "Open groups and courses: families taking part, waiting lists and registers.",
+                reverse("groups:list"),
+            )
+        )
+        cards.append(
+            Card(
+                "Training register",
+                "Who in the team is trained in what, to what level, and when it expires.",
+                reverse("catalogue:training"),
+            )
+        )
+        cards.append(
+            Card(
                 "Self-assessments",
                 "How well an intervention fits your team, with the Hexagon tool.",
                 reverse("catalogue:assessments"),
+            )
+        )
+    if role_can(role, Capability.USE_CLINICAL_RECORDS):
+        cards.append(
+            Card(
+                "Consultation, training and outreach",
+                "Advice to other professionals, training the team gives, and joint work.",
+                reverse("outreach:home"),
+            )
+        )
+    if role_can(role, Capability.MANAGE_TEAM):
+        cards.append(
+            Card("Rooms", "The team's rooms, so none is booked twice.", reverse("care:rooms"))
+        )
+    if role_can(role, Capability.DELEGATE_TRIAGE):
+        cards.append(
+            Card(
+                "Team",
+                "The team's members, and who may triage referrals.",
+                reverse("accounts:team_members"),
             )
         )
     if role_can(role, Capability.READ_CLINICAL_NOTES):

@@ -104,6 +104,7 @@ class Modality(models.TextChoices):
     KEY_WORK = "key_work", "Key work"
     ASSESSMENT = "assessment", "Assessment"
     PARENT_THERAPY = "parent_therapy", "Therapy for the parent"
+    GROUP = "group", "Group programme"
     OTHER = "other", "Other"
 
 

@@ -205,7 +205,15 @@ class TrainingForm(PlainTextMixin, forms.Form):
         label="Team member", error_messages={"required": "Choose a team member"}
     )
     intervention = forms.ChoiceField(
-        label="Intervention", error_messages={"required": "Choose an intervention"}
+        label="Intervention from the directory",
+        required=False,
+        help_text="Or leave this and name the training below.",
+    )
+    title = forms.CharField(
+        label="Other training",
+        required=False,
+        max_length=200,
+        help_text="For example: reliability as a coder for the CARE-Index.",
     )
     level = forms.CharField(
         label="Level",
@@ -227,12 +235,19 @@ class TrainingForm(PlainTextMixin, forms.Form):
             *[(pk, m.display_name) for pk, m in self.members.items()],
         ]
         self.fields["intervention"].choices = [  # type: ignore[attr-defined]
-            ("", "Choose"),
+            ("", "None: other training"),
             *[(pk, e.name) for pk, e in self.entries.items()],
         ]
 
+    def chosen_entry(self) -> Intervention | None:
+        return self.entries.get(self.cleaned_data.get("intervention") or "")
+
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
+        if not cleaned.get("intervention") and not (cleaned.get("title") or "").strip():
+            self.add_error(
+                "title", "Choose an intervention from the directory, or name the training"
+            )
         trained, expires = cleaned.get("trained_on"), cleaned.get("expires_on")
         if trained and expires and expires < trained:
             self.add_error("expires_on", "The expiry date must be after the date trained")

@@ -137,21 +137,42 @@ class SelfAssessment(TimeStampedModel):
 
 
 class PractitionerTraining(TimeStampedModel):
-    """A team member's training in one directory entry: level, when, and when it expires."""
+    """The team's training and accreditation register: one member's training, its level,
+    when it was completed and when it expires.
+
+    Training in a directory entry names the entry (the toolbox reads it); other training
+    (a coder's reliability, a safeguarding course) has a title instead.
+    """
 
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
     user = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="trainings")
     intervention = models.ForeignKey(
-        Intervention, on_delete=models.PROTECT, related_name="trainings"
+        Intervention, on_delete=models.PROTECT, null=True, blank=True, related_name="trainings"
     )
+    title = models.CharField(max_length=200, blank=True)
     level = models.CharField(max_length=120)
     trained_on = models.DateField(null=True, blank=True)
     expires_on = models.DateField(null=True, blank=True)
+    # When the reminder before expiry was sent (once per record).
+    reminded_on = models.DateField(null=True, blank=True)
     recorded_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
-        ordering = ["intervention__name", "user__last_name", "id"]
-        indexes = [models.Index(fields=["team", "intervention"], name="training_team_intervention")]
+        ordering = ["intervention__name", "title", "user__last_name", "id"]
+        indexes = [
+            models.Index(fields=["team", "intervention"], name="training_team_intervention"),
+            models.Index(fields=["expires_on"], name="training_expires_on"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(intervention__isnull=False) | ~models.Q(title=""),
+                name="training_names_what_it_is",
+            )
+        ]
+
+    @property
+    def what(self) -> str:
+        return self.intervention.name if self.intervention else self.title
 
     def __str__(self) -> str:
         return f"Training {self.pk}"

@@ -6,7 +6,7 @@ Each function runs in one transaction and writes its audit event inside it.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.db import transaction
@@ -22,6 +22,7 @@ from attune.catalogue.models import (
     SelfAssessment,
 )
 from attune.core.locking import StaleEdit
+from attune.core.notifications import send_email_after_commit
 
 
 class EntryInvalid(Exception):
@@ -155,14 +156,18 @@ def record_training(
     actor: User,
     team: Team,
     user: User,
-    intervention: Intervention,
+    intervention: Intervention | None,
     level: str,
     trained_on: date | None,
     expires_on: date | None,
+    title: str = "",
 ) -> PractitionerTraining:
-    """Record that a team member is trained in an entry, to a level, until an expiry date."""
+    """Add to the training register: a member's training in a directory entry (or a titled
+    training), its level and its expiry."""
     if not Membership.objects.active().filter(team=team, user=user).exists():
         raise CatalogueRefused("Choose a member of the team.")
+    if intervention is None and not title.strip():
+        raise CatalogueRefused("Choose an intervention from the directory, or name the training.")
     if not level.strip():
         raise CatalogueRefused("Say what level of training.")
     if trained_on and expires_on and expires_on < trained_on:
@@ -172,6 +177,7 @@ def record_training(
             team=team,
             user=user,
             intervention=intervention,
+            title="" if intervention else title.strip(),
             level=level.strip(),
             trained_on=trained_on,
             expires_on=expires_on,
@@ -182,9 +188,41 @@ def record_training(
             actor=actor,
             obj=training,
             team_id=team.pk,
-            details={"entry": intervention.slug, "user": user.pk},
+            details={"entry": intervention.slug if intervention else "", "user": user.pk},
         )
         return training
+
+
+def send_expiry_reminders(*, today: date, within_days: int = 60) -> int:
+    """Email each member whose training expires within ``within_days``, once per record."""
+    due = PractitionerTraining.objects.filter(
+        expires_on__gte=today,
+        expires_on__lte=today + timedelta(days=within_days),
+        reminded_on__isnull=True,
+    ).select_related("user", "intervention", "team")
+    sent = 0
+    for training in due:
+        with transaction.atomic():
+            send_email_after_commit(
+                to=training.user.email,
+                subject="Attune: your training is due for renewal",
+                body=(
+                    f"Your training ({training.what}, {training.level}) recorded by "
+                    f"{training.team.name} expires on {training.expires_on:%-d %B %Y}. "
+                    "Please arrange to renew it, and tell your team manager when you have."
+                ),
+            )
+            training.reminded_on = today
+            training.save(update_fields=["reminded_on", "updated_at"])
+            record(
+                "catalogue.training_reminder_sent",
+                actor=None,
+                obj=training,
+                team_id=training.team_id,
+                details={"user": training.user_id},
+            )
+            sent += 1
+    return sent
 
 
 def remove_training(*, actor: User, training: PractitionerTraining) -> None:
@@ -195,6 +233,6 @@ def remove_training(*, actor: User, training: PractitionerTraining) -> None:
             actor=actor,
             obj=training,
             team_id=training.team_id,
-            details={"entry": training.intervention_id, "user": training.user_id},
+            details={"entry": training.intervention_id or "", "user": training.user_id},
         )
         training.delete()

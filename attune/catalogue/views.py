@@ -4,6 +4,7 @@ edit (system administrators), the team's self-assessments and its training regis
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from typing import Any
 from urllib.parse import urlencode
 
@@ -28,6 +29,8 @@ from attune.catalogue.forms import (
 from attune.catalogue.models import Intervention, SelfAssessment
 from attune.core.locking import StaleEdit
 
+# Training expiring within this many days is flagged, and its holder reminded by email.
+REMIND_DAYS = 60
 HEXAGON_ORDER = ("need", "fit", "capacity", "supports", "usability", "evidence")
 
 
@@ -257,7 +260,8 @@ def training(request: HttpRequest) -> HttpResponse:
                     actor=request.user,  # type: ignore[arg-type]
                     team=team,
                     user=form.members[form.cleaned_data["user"]],
-                    intervention=form.entries[form.cleaned_data["intervention"]],
+                    intervention=form.chosen_entry(),
+                    title=form.cleaned_data["title"],
                     level=form.cleaned_data["level"],
                     trained_on=form.cleaned_data["trained_on"],
                     expires_on=form.cleaned_data["expires_on"],
@@ -270,6 +274,7 @@ def training(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     context = {
         "rows": selectors.team_training(team),
+        "soon": today + timedelta(days=REMIND_DAYS),
         "form": form,
         "can_edit": can_edit,
         "today": today,

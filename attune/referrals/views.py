@@ -27,12 +27,30 @@ def _referrer_initial(request: HttpRequest) -> dict[str, str]:
     }
 
 
+# What another page (a consultation) may hand to the staff referral form through the session.
+PREFILL_SESSION_KEY = "referral_prefill"
+PREFILL_KEYS = ("referrer_name", "referrer_role", "referrer_organisation", "narrative")
+
+
+def _take_prefill(request: HttpRequest) -> dict[str, str]:
+    """The hand-over values, used once: only whitelisted keys, and only text."""
+    handed = request.session.pop(PREFILL_SESSION_KEY, None)
+    if not isinstance(handed, dict):
+        return {}
+    return {key: handed[key] for key in PREFILL_KEYS if isinstance(handed.get(key), str)}
+
+
 @require_http_methods(["GET", "POST"])
 @requires(Capability.SUBMIT_REFERRALS)
 def referral_new(request: HttpRequest) -> HttpResponse:
     staff = not is_referrer(request)
     if request.method == "GET":
-        form = ReferralForm(staff=staff, initial=_referrer_initial(request))
+        initial = _referrer_initial(request)
+        handed = _take_prefill(request) if staff else {}
+        if handed:
+            # The referrer is the consultee now, not the member of staff typing.
+            initial = {k: v for k, v in initial.items() if k != "referrer_email"} | handed
+        form = ReferralForm(staff=staff, initial=initial)
         return render(request, "referrals/new.jinja", {"form": form, "staff": staff})
     form = ReferralForm(request.POST, staff=staff)
     if not form.is_valid():

@@ -31,8 +31,10 @@ from attune.core import request_context
 from attune.families.models import CareRelationship, Family, FamilyMember, Person
 from attune.referrals.models import Referral, StressorAnswer, TriageDecision
 from attune.synthetic.episodes import make_episodes
+from attune.synthetic.groups import make_groups
 from attune.synthetic.households import Household, build_household
 from attune.synthetic.measures import make_measures
+from attune.synthetic.outreach import make_outreach
 from attune.synthetic.referral_history import InScope, ReferralRows, TeamStaff, build_referrals
 
 BATCH_SIZE = 2000
@@ -232,6 +234,8 @@ STEPS: list[Callable[[SyntheticRun], None]] = [
     make_families_and_referrals,
     make_episodes,
     make_measures,
+    make_groups,
+    make_outreach,
 ]
 
 

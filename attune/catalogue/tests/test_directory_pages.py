@@ -209,3 +209,58 @@ def test_training_is_recorded_by_those_who_manage_the_team(world, client_for) ->
     assert backwards.status_code == 400 and "after the date trained" in backwards.content.decode()
     assert client_for("manager").post(url, {**form, "expires_on": ""}).status_code == 302
     assert pip.trainings.get().level == "Accredited"
+
+
+def test_training_outside_the_directory_needs_a_title(world) -> None:
+    with pytest.raises(services.CatalogueRefused, match="name the training"):
+        services.record_training(
+            actor=world.users["manager"],
+            team=world.team,
+            user=world.users["colleague"],
+            intervention=None,
+            level="Reliable",
+            trained_on=None,
+            expires_on=None,
+        )
+    coder = services.record_training(
+        actor=world.users["manager"],
+        team=world.team,
+        user=world.users["colleague"],
+        intervention=None,
+        title="CARE-Index reliability",
+        level="Reliable coder",
+        trained_on=None,
+        expires_on=None,
+    )
+    assert coder.what == "CARE-Index reliability"
+
+
+def test_a_reminder_is_emailed_once_before_training_expires(
+    world, django_capture_on_commit_callbacks
+) -> None:
+    from datetime import timedelta
+
+    from django.core import mail
+    from django.core.management import call_command
+
+    world.users["colleague"].email = "tom@example.org"
+    world.users["colleague"].save(update_fields=["email"])
+    today = timezone.localdate()
+    for days, title in ((30, "Soon"), (200, "Later")):
+        services.record_training(
+            actor=world.users["manager"],
+            team=world.team,
+            user=world.users["colleague"],
+            intervention=None,
+            title=title,
+            level="Accredited",
+            trained_on=None,
+            expires_on=today + timedelta(days=days),
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("training_reminders")
+    (message,) = mail.outbox
+    assert message.to == ["tom@example.org"] and "Soon" in message.body
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("training_reminders")
+    assert len(mail.outbox) == 1

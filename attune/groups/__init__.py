@@ -1,0 +1,1 @@
+"""Group programmes: open groups and courses, enrolment, waiting lists, registers, outcomes."""

@@ -1,0 +1,1 @@
+"""Consultation, workforce training, the team's training register and outreach work."""

@@ -1,0 +1,1 @@
+"""Reports: the team dashboard, the commissioner report, theory of change, exports."""
