@@ -6,74 +6,150 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0002_membership_can_triage'),
+        ("accounts", "0002_membership_can_triage"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='TheoryOfChange',
+            name="TheoryOfChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('problem', models.TextField()),
-                ('how_it_develops', models.TextField()),
-                ('how_change_happens', models.TextField()),
-                ('activities', models.TextField()),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('team', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='theory_of_change', to='accounts.team')),
-                ('updated_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("problem", models.TextField()),
+                ("how_it_develops", models.TextField()),
+                ("how_change_happens", models.TextField()),
+                ("activities", models.TextField()),
+                ("version", models.PositiveIntegerField(default=1)),
+                (
+                    "team",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="theory_of_change",
+                        to="accounts.team",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='ChangeOutcome',
+            name="ChangeOutcome",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('horizon', models.CharField(choices=[('short', 'Short term: by the end of the work'), ('medium', 'Medium term: in the months after'), ('long', 'Long term: for the population')], max_length=8)),
-                ('wording', models.CharField(max_length=300)),
-                ('position', models.PositiveSmallIntegerField(default=0)),
-                ('measure_codes', models.JSONField(blank=True, default=list)),
-                ('activity_codes', models.JSONField(blank=True, default=list)),
-                ('theory', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='outcomes', to='reporting.theoryofchange')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "horizon",
+                    models.CharField(
+                        choices=[
+                            ("short", "Short term: by the end of the work"),
+                            ("medium", "Medium term: in the months after"),
+                            ("long", "Long term: for the population"),
+                        ],
+                        max_length=8,
+                    ),
+                ),
+                ("wording", models.CharField(max_length=300)),
+                ("position", models.PositiveSmallIntegerField(default=0)),
+                ("measure_codes", models.JSONField(blank=True, default=list)),
+                ("activity_codes", models.JSONField(blank=True, default=list)),
+                (
+                    "theory",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="outcomes",
+                        to="reporting.theoryofchange",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['horizon', 'position', 'id'],
+                "ordering": ["horizon", "position", "id"],
             },
         ),
         migrations.CreateModel(
-            name='DeprivationDecile',
+            name="DeprivationDecile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('postcode', models.CharField(max_length=8)),
-                ('decile', models.PositiveSmallIntegerField()),
-                ('team', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='deprivation_deciles', to='accounts.team')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("postcode", models.CharField(max_length=8)),
+                ("decile", models.PositiveSmallIntegerField()),
+                (
+                    "team",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="deprivation_deciles",
+                        to="accounts.team",
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['team', 'postcode'], name='deprivation_lookup')],
-                'constraints': [models.UniqueConstraint(fields=('team', 'postcode'), name='one_decile_per_postcode'), models.CheckConstraint(condition=models.Q(('decile__gte', 1), ('decile__lte', 10)), name='decile_1_to_10')],
+                "indexes": [models.Index(fields=["team", "postcode"], name="deprivation_lookup")],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("team", "postcode"), name="one_decile_per_postcode"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("decile__gte", 1), ("decile__lte", 10)),
+                        name="decile_1_to_10",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='EthnicityBaseline',
+            name="EthnicityBaseline",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('ethnic_category', models.CharField(blank=True, max_length=2)),
-                ('count', models.PositiveIntegerField()),
-                ('source', models.CharField(max_length=300)),
-                ('year', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('team', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='ethnicity_baseline', to='accounts.team')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("ethnic_category", models.CharField(blank=True, max_length=2)),
+                ("count", models.PositiveIntegerField()),
+                ("source", models.CharField(max_length=300)),
+                ("year", models.PositiveSmallIntegerField(blank=True, null=True)),
+                (
+                    "team",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="ethnicity_baseline",
+                        to="accounts.team",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['ethnic_category'],
-                'constraints': [models.UniqueConstraint(fields=('team', 'ethnic_category'), name='one_baseline_row_per_category')],
+                "ordering": ["ethnic_category"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("team", "ethnic_category"), name="one_baseline_row_per_category"
+                    )
+                ],
             },
         ),
     ]
