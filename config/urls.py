@@ -16,6 +16,7 @@ urlpatterns = [
     path("directory/", include("attune.catalogue.urls")),
     path("groups/", include("attune.groups.urls")),
     path("outreach/", include("attune.outreach.urls")),
+    path("reports/", include("attune.reporting.urls")),
     path("admin/", admin.site.urls),
 ]
 

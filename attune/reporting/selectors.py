@@ -1,0 +1,544 @@
+"""The team dashboard's figures, each computed by aggregate queries in the database.
+
+No figure loads families into Python to count them: each is a ``values().annotate()``
+or ``aggregate()`` query, and medians and 90th percentiles fetch the one row at that
+position of an ordered query. The number of queries depends on the sections and the
+number of teams, never on the number of families (pinned by a query-count test).
+
+Each section returns ``Figure`` tables: a title, columns and rows of plain values,
+which the page shows as a table beside a chart and the downloads reuse as they are.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from django.db.models import (
+    Avg,
+    Count,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Sum,
+    TextField,
+)
+from django.db.models.functions import Cast, TruncDate, TruncMonth
+
+from attune.accounts.models import Team
+from attune.care.codes import Attendance, LocationType, Modality, Stage
+from attune.care.models import Contact, Episode
+from attune.families.ages import add_months
+from attune.families.codes import FATHER_OR_PARTNER_KINDS, CarerKind
+from attune.families.models import AgeRules, CareRelationship
+from attune.groups.models import Attendance as GroupAttendance
+from attune.groups.models import GroupSession
+from attune.measures.codes import FFT_POSITIVE, FriendsAndFamily
+from attune.measures.models import ExperienceResponse
+from attune.outreach.models import Consultation, OutreachActivity, TrainingAttendee
+from attune.referrals.codes import Reason, ReferrerRole, Status, StressorDomain, StressorStatus
+from attune.referrals.models import Referral, StressorAnswer
+from attune.reporting.periods import Period
+
+# Waits are shown in these bands (weeks), for the distribution chart.
+WAIT_BANDS_WEEKS = (2, 6, 12, 18, 26)
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One table of the report. ``counts`` names the columns holding counts (suppressed
+    for commissioners); ``chart`` is the column the chart draws, by its index."""
+
+    key: str
+    title: str
+    columns: list[str]
+    rows: list[list[Any]]
+    counts: tuple[int, ...] = ()
+    chart: int | None = None
+    chart_kind: str = "bar"
+    note: str = ""
+    # Rows that name a member of staff: never shown to commissioners.
+    names_staff: bool = False
+
+
+@dataclass
+class Section:
+    title: str
+    figures: list[Figure] = field(default_factory=list)
+    summary: list[tuple[str, Any]] = field(default_factory=list)
+
+
+def _in_period(period: Period, field_name: str) -> Q:
+    return Q(**{f"{field_name}__gte": period.start, f"{field_name}__lte": period.end})
+
+
+def _at_in_period(period: Period, field_name: str) -> Q:
+    return Q(**{f"{field_name}__gte": period.start_at(), f"{field_name}__lt": period.end_before()})
+
+
+def _share(part: int, whole: int) -> str:
+    return f"{round(100 * part / whole)}%" if whole else "–"
+
+
+def _days(value: timedelta | None) -> int | None:
+    return value.days if value is not None else None
+
+
+def percentile(queryset: QuerySet[Any], expression: str, fraction: float) -> timedelta | None:
+    """The value at ``fraction`` (0.5 median, 0.9 90th percentile) of an annotated duration,
+    by the nearest-rank method: one ordered query returning one row."""
+    ordered = queryset.exclude(**{f"{expression}__isnull": True}).order_by(expression)
+    count = ordered.count()
+    if not count:
+        return None
+    rank = max(1, -(-int(fraction * count * 1000) // 1000))  # ceil(fraction * count)
+    return ordered.values_list(expression, flat=True)[min(rank, count) - 1]
+
+
+def _wait_bands(queryset: QuerySet[Any], expression: str) -> list[list[Any]]:
+    bounds = [timedelta(weeks=w) for w in WAIT_BANDS_WEEKS]
+    filters: dict[str, Any] = {}
+    low = None
+    for index, high in enumerate(bounds):
+        q = Q(**{f"{expression}__lt": high})
+        if low is not None:
+            q &= Q(**{f"{expression}__gte": low})
+        filters[f"b{index}"] = Count("pk", filter=q)
+        low = high
+    filters["last"] = Count("pk", filter=Q(**{f"{expression}__gte": bounds[-1]}))
+    counts = queryset.aggregate(**filters)
+    labels, previous = [], 0
+    for weeks in WAIT_BANDS_WEEKS:
+        labels.append(f"{previous} to {weeks} weeks")
+        previous = weeks
+    labels.append(f"{WAIT_BANDS_WEEKS[-1]} weeks or more")
+    values = [counts[f"b{i}"] for i in range(len(WAIT_BANDS_WEEKS))] + [counts["last"]]
+    return [[label, value] for label, value in zip(labels, values, strict=True)]
+
+
+# Referrals ------------------------------------------------------------------------------
+
+
+def referrals(teams: Sequence[Team], period: Period) -> Section:
+    received = Referral.objects.filter(team__in=teams).filter(_in_period(period, "received_on"))
+    section = Section("Referrals")
+    by_month = (
+        received.annotate(month=TruncMonth("received_on"))
+        .values("month")
+        .annotate(n=Count("id"))
+        .order_by("month")
+    )
+    section.figures.append(
+        Figure(
+            "referrals_by_month",
+            "Referrals received, by month",
+            ["Month", "Referrals"],
+            [[f"{row['month']:%b %Y}", row["n"]] for row in by_month],
+            counts=(1,),
+            chart=1,
+            chart_kind="column",
+        )
+    )
+    roles = dict(ReferrerRole.choices)
+    by_role = received.values("referrer_role").annotate(n=Count("id")).order_by("-n")
+    section.figures.append(
+        Figure(
+            "referrals_by_role",
+            "Who referred",
+            ["Referrer", "Referrals"],
+            [[roles.get(r["referrer_role"], r["referrer_role"]), r["n"]] for r in by_role],
+            counts=(1,),
+            chart=1,
+        )
+    )
+    by_org = (
+        received.values("referrer_organisation")
+        .annotate(n=Count("id"))
+        .order_by("-n", "referrer_organisation")[:10]
+    )
+    section.figures.append(
+        Figure(
+            "referrals_by_organisation",
+            "Referring organisations (the ten most frequent)",
+            ["Organisation", "Referrals"],
+            [[r["referrer_organisation"] or "Not given", r["n"]] for r in by_org],
+            counts=(1,),
+            chart=1,
+        )
+    )
+    # Reasons are a JSON list: each is counted by matching its quoted code in the text.
+    as_text = received.annotate(reasons_text=Cast("reasons", TextField()))
+    reason_counts = as_text.aggregate(
+        **{
+            code: Count("id", filter=Q(reasons_text__contains=f'"{code}"'))
+            for code in Reason.values
+        }
+    )
+    section.figures.append(
+        Figure(
+            "referrals_by_reason",
+            "Reasons for referral (a referral can give several)",
+            ["Reason", "Referrals"],
+            [[label, reason_counts[code]] for code, label in Reason.choices],
+            counts=(1,),
+            chart=1,
+        )
+    )
+    stressors = dict(
+        StressorAnswer.objects.filter(referral__in=received, status=StressorStatus.PRESENT)
+        .values("domain")
+        .annotate(n=Count("id"))
+        .values_list("domain", "n")
+    )
+    section.figures.append(
+        Figure(
+            "referrals_by_stressor",
+            "Stressors noted at referral",
+            ["Stressor", "Referrals"],
+            [[label, stressors.get(code, 0)] for code, label in StressorDomain.choices],
+            counts=(1,),
+            chart=1,
+        )
+    )
+    statuses = dict(received.values("status").annotate(n=Count("id")).values_list("status", "n"))
+    accepted = statuses.get(Status.WAITING, 0) + statuses.get(Status.ALLOCATED, 0)
+    declined = statuses.get(Status.DECLINED, 0)
+    consultation = statuses.get(Status.CONSULTATION, 0)
+    decided = accepted + declined + consultation
+    triage_wait = received.annotate(first_triage=Min(TruncDate("decisions__decided_at"))).annotate(
+        to_triage=ExpressionWrapper(
+            F("first_triage") - F("received_on"), output_field=DurationField()
+        )
+    )
+    section.figures.append(
+        Figure(
+            "referral_outcomes",
+            "What triage decided",
+            ["Decision", "Referrals", "Share of those decided"],
+            [
+                ["Accepted", accepted, _share(accepted, decided)],
+                ["Declined, with signposting", declined, _share(declined, decided)],
+                ["Consultation offered instead", consultation, _share(consultation, decided)],
+                ["Not yet decided", sum(statuses.values()) - decided, ""],
+            ],
+            counts=(1,),
+            chart=1,
+        )
+    )
+    section.summary = [
+        ("Referrals received", sum(statuses.values())),
+        ("Median days from referral to triage", _days(percentile(triage_wait, "to_triage", 0.5))),
+        ("90th percentile, days to triage", _days(percentile(triage_wait, "to_triage", 0.9))),
+    ]
+    return section
+
+
+# Waiting ----------------------------------------------------------------------------------
+
+
+def waiting(teams: Sequence[Team], period: Period) -> Section:
+    section = Section("Waiting")
+    waiting_now = Referral.objects.filter(team__in=teams, status=Status.WAITING).count()
+    attended = Q(contacts__attendance=Attendance.ATTENDED)
+    episodes = Episode.objects.filter(team__in=teams).annotate(
+        first_contact=Min(TruncDate("contacts__starts_at"), filter=attended),
+        intervention_from=Min(
+            "stage_changes__changed_on", filter=Q(stage_changes__stage=Stage.EARLY)
+        ),
+    )
+    to_contact = episodes.filter(_in_period(period, "first_contact")).annotate(
+        wait=ExpressionWrapper(
+            F("first_contact") - F("referral__received_on"), output_field=DurationField()
+        )
+    )
+    to_start = episodes.filter(_in_period(period, "intervention_from")).annotate(
+        wait=ExpressionWrapper(
+            F("intervention_from") - F("referral__received_on"), output_field=DurationField()
+        )
+    )
+    section.figures.append(
+        Figure(
+            "wait_to_first_contact",
+            "Weeks from referral to first contact (families first seen in the period)",
+            ["Wait", "Families"],
+            _wait_bands(to_contact, "wait"),
+            counts=(1,),
+            chart=1,
+            chart_kind="histogram",
+        )
+    )
+    section.figures.append(
+        Figure(
+            "wait_to_intervention",
+            "Weeks from referral to the start of the intervention",
+            ["Wait", "Families"],
+            _wait_bands(to_start, "wait"),
+            counts=(1,),
+            chart=1,
+            chart_kind="histogram",
+        )
+    )
+    section.summary = [
+        ("Families on the waiting list now", waiting_now),
+        ("Median days to first contact", _days(percentile(to_contact, "wait", 0.5))),
+        ("90th percentile, days to first contact", _days(percentile(to_contact, "wait", 0.9))),
+        ("Median days to the start of the intervention", _days(percentile(to_start, "wait", 0.5))),
+        ("90th percentile, days to the start", _days(percentile(to_start, "wait", 0.9))),
+        ("Babies who reached the age limit while waiting", aged_out_while_waiting(teams, period)),
+    ]
+    return section
+
+
+def aged_out_while_waiting(teams: Sequence[Team], period: Period) -> int:
+    """Referrals still waiting, or closed unallocated in the period, whose baby is past the
+    team's upper age (AgeRules, default 24 months) by the end of the period."""
+    total = 0
+    limits = dict(
+        AgeRules.objects.filter(team__in=teams).values_list("team_id", "upper_age_months")
+    )
+    for team in teams:
+        born_before = add_months(period.end, -limits.get(team.pk, 24))
+        total += (
+            Referral.objects.filter(team=team, status=Status.WAITING)
+            .filter(
+                people_in_scope__date_of_birth__lt=born_before,
+                people_in_scope__memberships__role="baby",
+            )
+            .distinct()
+            .count()
+        )
+    return total
+
+
+# Engagement -------------------------------------------------------------------------------
+
+
+def engagement(teams: Sequence[Team], period: Period) -> Section:
+    section = Section("Engagement")
+    opened = Episode.objects.filter(team__in=teams).filter(_in_period(period, "opened_on"))
+    attempts = opened.annotate(n=Count("engagement_attempts")).aggregate(avg=Avg("n"))["avg"]
+    closed = Episode.objects.filter(team__in=teams).filter(_in_period(period, "closed_on"))
+    never_reached = closed.exclude(contacts__attendance=Attendance.ATTENDED).count()
+    contacts = (
+        Contact.objects.filter(episode__team__in=teams)
+        .filter(_at_in_period(period, "starts_at"))
+        .exclude(attendance=Attendance.PLANNED)
+    )
+    by_kind = (
+        contacts.values("modality")
+        .annotate(
+            total=Count("id"),
+            dna=Count("id", filter=Q(attendance=Attendance.DID_NOT_ATTEND)),
+            cancelled=Count(
+                "id",
+                filter=Q(
+                    attendance__in=[Attendance.CANCELLED_BY_FAMILY, Attendance.CANCELLED_BY_SERVICE]
+                ),
+            ),
+        )
+        .order_by("modality")
+    )
+    labels = dict(Modality.choices)
+    section.figures.append(
+        Figure(
+            "attendance_by_kind",
+            "Did-not-attend and cancellation rates by kind of contact",
+            ["Kind of contact", "Contacts", "Did not attend", "Cancelled", "Did-not-attend rate"],
+            [
+                [
+                    labels.get(r["modality"], r["modality"]),
+                    r["total"],
+                    r["dna"],
+                    r["cancelled"],
+                    _share(r["dna"], r["total"]),
+                ]
+                for r in by_kind
+            ],
+            counts=(1, 2, 3),
+            chart=2,
+        )
+    )
+    section.summary = [
+        (
+            "Tries to reach a family before the first contact (average)",
+            round(attempts, 1) if attempts else 0,
+        ),
+        ("Families whose episode closed without being reached", never_reached),
+    ]
+    return section
+
+
+# Activity ---------------------------------------------------------------------------------
+
+
+def _present_kind(kinds: Sequence[str]) -> Exists:
+    through = Contact.people_present.through
+    return Exists(
+        through.objects.filter(
+            contact_id=OuterRef("pk"),
+            person_id__in=CareRelationship.objects.filter(kind__in=list(kinds)).values("carer_id"),
+        )
+    )
+
+
+def _staff_name(row: Mapping[str, Any]) -> str:
+    return f"{row['lead_practitioner__first_name']} {row['lead_practitioner__last_name']}".strip()
+
+
+def activity(teams: Sequence[Team], period: Period) -> Section:
+    section = Section("Activity")
+    episodes = Episode.objects.filter(team__in=teams)
+    caseload = (
+        episodes.exclude(stage=Stage.CLOSED)
+        .values("lead_practitioner__first_name", "lead_practitioner__last_name")
+        .annotate(n=Count("id"))
+        .order_by("-n", "lead_practitioner__last_name")
+    )
+    section.figures.append(
+        Figure(
+            "caseload_by_practitioner",
+            "Open episodes by lead practitioner (now)",
+            ["Practitioner", "Open episodes"],
+            [
+                [
+                    _staff_name(r),
+                    r["n"],
+                ]
+                for r in caseload
+            ],
+            counts=(1,),
+            chart=1,
+            names_staff=True,
+        )
+    )
+    closed = episodes.filter(_in_period(period, "closed_on"))
+    lengths = closed.annotate(
+        length=ExpressionWrapper(F("closed_on") - F("opened_on"), output_field=DurationField())
+    )
+    per_episode = closed.annotate(
+        n=Count("contacts", filter=Q(contacts__attendance=Attendance.ATTENDED))
+    ).aggregate(avg=Avg("n"))["avg"]
+    attended = Contact.objects.filter(
+        episode__team__in=teams, attendance=Attendance.ATTENDED
+    ).filter(_at_in_period(period, "starts_at"))
+    places = dict(
+        attended.values("location_type").annotate(n=Count("id")).values_list("location_type", "n")
+    )
+    section.figures.append(
+        Figure(
+            "contacts_by_location",
+            "Contacts attended, by where they took place",
+            ["Where", "Contacts"],
+            [[label, places.get(code, 0)] for code, label in LocationType.choices],
+            counts=(1,),
+            chart=1,
+        )
+    )
+    mothers = _present_kind([CarerKind.BIRTH_MOTHER])
+    fathers = _present_kind(list(FATHER_OR_PARTNER_KINDS))
+    others = _present_kind(
+        [
+            k
+            for k in CarerKind.values
+            if k != CarerKind.BIRTH_MOTHER and k not in FATHER_OR_PARTNER_KINDS
+        ]
+    )
+    who = attended.aggregate(
+        mother=Count("id", filter=Q(mothers) & ~Q(fathers)),
+        father=Count("id", filter=Q(fathers) & ~Q(mothers)),
+        both=Count("id", filter=Q(mothers) & Q(fathers)),
+        other=Count("id", filter=Q(others) & ~Q(mothers) & ~Q(fathers)),
+    )
+    section.figures.append(
+        Figure(
+            "contacts_by_who",
+            "Contacts attended, by who came",
+            ["Who came", "Contacts"],
+            [
+                ["Mother", who["mother"]],
+                ["Father or partner", who["father"]],
+                ["Both parents", who["both"]],
+                ["Another carer", who["other"]],
+            ],
+            counts=(1,),
+            chart=1,
+        )
+    )
+    sessions = GroupSession.objects.filter(group__team__in=teams, cancelled=False).filter(
+        _at_in_period(period, "starts_at")
+    )
+    marks = GroupAttendance.objects.filter(session__in=sessions, present=True).count()
+    consultations = Consultation.objects.filter(team__in=teams).filter(
+        _in_period(period, "held_on")
+    )
+    trained = TrainingAttendee.objects.filter(course__team__in=teams, attended=True).filter(
+        _in_period(period, "course__held_on")
+    )
+    outreach = OutreachActivity.objects.filter(team__in=teams).filter(_in_period(period, "held_on"))
+    outreach_totals = outreach.aggregate(n=Count("id"), families=Sum("families_reached"))
+    section.summary = [
+        ("Episodes opened", episodes.filter(_in_period(period, "opened_on")).count()),
+        ("Episodes closed", closed.count()),
+        ("Median length of episodes closed, in days", _days(percentile(lengths, "length", 0.5))),
+        (
+            "Contacts attended per episode closed (average)",
+            round(per_episode, 1) if per_episode else 0,
+        ),
+        ("Group sessions held", sessions.count()),
+        ("Places taken at group sessions (people present)", marks),
+        ("Consultations", consultations.count()),
+        ("Professionals trained", trained.count()),
+        ("Organisations reached by training", trained.values("organisation").distinct().count()),
+        ("Outreach and joint work", outreach_totals["n"]),
+        ("Families reached by outreach", outreach_totals["families"] or 0),
+    ]
+    return section
+
+
+# Experience -------------------------------------------------------------------------------
+
+
+def experience(teams: Sequence[Team], period: Period) -> Section:
+    section = Section("Experience of the service")
+    answers = dict(
+        ExperienceResponse.objects.filter(team__in=teams)
+        .filter(_in_period(period, "received_on"))
+        .values("fft_rating")
+        .annotate(n=Count("id"))
+        .values_list("fft_rating", "n")
+    )
+    answered = sum(n for code, n in answers.items() if code != FriendsAndFamily.DONT_KNOW)
+    positive = sum(answers.get(code, 0) for code in FFT_POSITIVE)
+    section.figures.append(
+        Figure(
+            "friends_and_family",
+            "Friends and Family Test: how families rated their experience",
+            ["Answer", "Families"],
+            [[label, answers.get(code, 0)] for code, label in FriendsAndFamily.choices],
+            counts=(1,),
+            chart=1,
+        )
+    )
+    section.summary = [
+        ("Families who answered", answered),
+        ("Rated good or very good", _share(positive, answered)),
+    ]
+    return section
+
+
+def team_report(teams: Sequence[Team], period: Period) -> list[Section]:
+    """Every section of the dashboard, in the order the page shows them."""
+    return [
+        referrals(teams, period),
+        waiting(teams, period),
+        engagement(teams, period),
+        activity(teams, period),
+        experience(teams, period),
+    ]

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from attune.reporting import views
+
+app_name = "reporting"
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+]
