@@ -41,6 +41,8 @@ def navigation_for(request: HttpRequest) -> list[NavItem]:
             NavItem("Refer a family", reverse("referrals:new"), "referrals:new"),
             NavItem("Your referrals", reverse("referrals:mine"), "referrals:mine"),
         ]
+    if role_can(role, Capability.VIEW_COMMISSIONED_REPORTS):
+        items.append(NavItem("Reports", reverse("reporting:dashboard"), "reporting:dashboard"))
     # The evidence directory is for everyone signed in, with or without a team.
     items.append(NavItem("Directory", reverse("catalogue:directory"), "catalogue:directory"))
     if role_can(role, Capability.SUPERVISE):

@@ -141,6 +141,17 @@ def _cards(request: HttpRequest) -> list[Card]:
                 reverse("measures:schedule"),
             )
         )
+    if role_can(role, Capability.VIEW_TEAM_REPORTS) or role_can(
+        role, Capability.VIEW_COMMISSIONED_REPORTS
+    ):
+        cards.append(
+            Card(
+                "Reports",
+                "Referrals, waiting times, engagement and activity for any period, to "
+                "view, download or print.",
+                reverse("reporting:dashboard"),
+            )
+        )
     if role_can(role, Capability.VIEW_TEAM_REPORTS):
         cards.append(
             Card(
