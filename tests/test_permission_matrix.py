@@ -168,7 +168,12 @@ def url_kwargs(world) -> dict[str, int]:  # type: ignore[no-untyped-def]
     kwargs["membership_id"] = world.users["practitioner"].memberships.get().pk
     for module in area_modules():
         if hasattr(module, "kwargs"):
-            kwargs.update(module.kwargs(world, episode))
+            extra = module.kwargs(world, episode)
+            # Two areas using one URL argument name for different records would test one
+            # of them against the other's record (and pass only while their ids agree).
+            clash = set(extra) & set(kwargs)
+            assert not clash, f"{module.__name__} reuses URL argument names: {sorted(clash)}"
+            kwargs.update(extra)
     return kwargs
 
 

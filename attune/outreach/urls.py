@@ -22,14 +22,22 @@ urlpatterns = [
     ),
     path("groups/", views.groups, name="groups"),
     path("groups/new/", views.group_new, name="group_new"),
-    path("groups/<int:group_id>/", views.group_detail, name="group"),
-    path("groups/<int:group_id>/members/", views.group_member_add, name="group_member_add"),
+    path("groups/<int:consultation_group_id>/", views.group_detail, name="group"),
     path(
-        "groups/<int:group_id>/members/<int:member_id>/leave/",
+        "groups/<int:consultation_group_id>/members/",
+        views.group_member_add,
+        name="group_member_add",
+    ),
+    path(
+        "groups/<int:consultation_group_id>/members/<int:member_id>/leave/",
         views.group_member_leave,
         name="group_member_leave",
     ),
-    path("groups/<int:group_id>/meetings/new/", views.group_meeting_new, name="group_meeting_new"),
+    path(
+        "groups/<int:consultation_group_id>/meetings/new/",
+        views.group_meeting_new,
+        name="group_meeting_new",
+    ),
     # Workforce training
     path("training/", training_views.courses, name="courses"),
     path("training/new/", training_views.course_new, name="course_new"),

@@ -142,9 +142,9 @@ def consultation_new(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def group_meeting_new(request: HttpRequest, group_id: int) -> HttpResponse:
+def group_meeting_new(request: HttpRequest, consultation_group_id: int) -> HttpResponse:
     """Record a meeting of a consultation group, ticking who came."""
-    group = access.get_group_for(request, group_id)
+    group = access.get_group_for(request, consultation_group_id)
     return _create(request, group)
 
 
@@ -299,14 +299,14 @@ def _group_page(
 
 
 @require_GET
-def group_detail(request: HttpRequest, group_id: int) -> HttpResponse:
-    group = access.get_group_for(request, group_id)
+def group_detail(request: HttpRequest, consultation_group_id: int) -> HttpResponse:
+    group = access.get_group_for(request, consultation_group_id)
     return _group_page(request, group, PersonForm())
 
 
 @require_POST
-def group_member_add(request: HttpRequest, group_id: int) -> HttpResponse:
-    group = access.get_group_for(request, group_id)
+def group_member_add(request: HttpRequest, consultation_group_id: int) -> HttpResponse:
+    group = access.get_group_for(request, consultation_group_id)
     form = PersonForm(request.POST)
     if not form.is_valid():
         return _group_page(request, group, form, status=400)
@@ -316,8 +316,10 @@ def group_member_add(request: HttpRequest, group_id: int) -> HttpResponse:
 
 
 @require_POST
-def group_member_leave(request: HttpRequest, group_id: int, member_id: int) -> HttpResponse:
-    group = access.get_group_for(request, group_id)
+def group_member_leave(
+    request: HttpRequest, consultation_group_id: int, member_id: int
+) -> HttpResponse:
+    group = access.get_group_for(request, consultation_group_id)
     member = access.get_group_member_for(request, group, member_id)
     services.member_leaves(actor=request.user, member=member)  # type: ignore[arg-type]
     messages.success(request, "The member has left the group. Past meetings still show them.")

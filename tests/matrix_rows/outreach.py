@@ -58,7 +58,7 @@ def kwargs(world: Any, episode: Any) -> dict[str, Any]:
     activity = make_activity(world.team, manager)
     return {
         "consultation_id": consultation.pk,
-        "group_id": group.pk,
+        "consultation_group_id": group.pk,
         "member_id": members[0].pk,
         "course_id": course.pk,
         "attendee_id": attendee.pk,
