@@ -40,8 +40,10 @@ from attune.families.codes import FATHER_OR_PARTNER_KINDS, CarerKind
 from attune.families.models import AgeRules, CareRelationship
 from attune.groups.models import Attendance as GroupAttendance
 from attune.groups.models import GroupSession
-from attune.measures.codes import FFT_POSITIVE, FriendsAndFamily
-from attune.measures.models import ExperienceResponse
+from attune.measures import change
+from attune.measures.codes import FFT_POSITIVE, FriendsAndFamily, Timepoint
+from attune.measures.models import Administration, ExperienceResponse
+from attune.measures.selectors import series_for
 from attune.outreach.models import Consultation, OutreachActivity, TrainingAttendee
 from attune.referrals.codes import Reason, ReferrerRole, Status, StressorDomain, StressorStatus
 from attune.referrals.models import Referral, StressorAnswer
@@ -66,6 +68,8 @@ class Figure:
     note: str = ""
     # Rows that name a member of staff: never shown to commissioners.
     names_staff: bool = False
+    # A count column that is the sum of the row's other count columns (suppressed together).
+    row_total: int | None = None
 
 
 @dataclass
@@ -540,5 +544,103 @@ def team_report(teams: Sequence[Team], period: Period) -> list[Section]:
         waiting(teams, period),
         engagement(teams, period),
         activity(teams, period),
+        outcomes(teams, period),
         experience(teams, period),
     ]
+
+
+# Outcomes ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Pair:
+    label: str
+    classification: str
+    improvement: float
+
+
+def _pairs(closed: QuerySet[Episode]) -> list[_Pair]:
+    """Baseline-to-end pairs in the closed episodes, one query for all their questionnaires.
+
+    Change classification is clinical logic in Python (measures.change), so the paired
+    scores are read here, one row per questionnaire of these episodes only.
+    """
+    administrations = list(
+        Administration.objects.filter(episode__in=closed, primary_score__isnull=False)
+        .select_related("instrument", "respondent_person", "respondent_user", "subject_person")
+        .order_by("completed_on", "id")
+    )
+    pairs = []
+    for series in series_for(administrations):
+        ends = [a for a in series.scored if a.timepoint == Timepoint.END]
+        first = series.baseline
+        if not ends or first is None or first.timepoint != Timepoint.BASELINE:
+            continue
+        assert first.primary_score is not None and ends[-1].primary_score is not None
+        result = change.classify_change(
+            series.definition, first.primary_score, ends[-1].primary_score
+        )
+        pairs.append(_Pair(series.definition.short_name, result.classification, result.improvement))
+    return pairs
+
+
+def _mean_with_interval(values: list[float]) -> str:
+    """Mean improvement with a 95% interval (normal approximation; none below 2 pairs)."""
+    if not values:
+        return "–"
+    mean = sum(values) / len(values)
+    if len(values) < 2:
+        return f"{mean:.1f}"
+    variance = sum((v - mean) ** 2 for v in values) / (len(values) - 1)
+    half = 1.96 * (variance / len(values)) ** 0.5
+    return f"{mean:.1f} ({mean - half:.1f} to {mean + half:.1f})"
+
+
+def outcomes(teams: Sequence[Team], period: Period) -> Section:
+    section = Section("Outcomes")
+    closed = Episode.objects.filter(team__in=teams).filter(_in_period(period, "closed_on"))
+    intervened = closed.filter(stage_changes__stage=Stage.EARLY).distinct().count()
+    by_measure: dict[str, list[_Pair]] = {}
+    for pair in _pairs(closed):
+        by_measure.setdefault(pair.label, []).append(pair)
+    rows = []
+    for label, pairs in sorted(by_measure.items()):
+        kinds = [p.classification for p in pairs]
+        rows.append(
+            [
+                label,
+                len(pairs),
+                kinds.count("recovered"),
+                kinds.count("reliably_improved"),
+                kinds.count("no_reliable_change") + kinds.count("not_computable"),
+                kinds.count("reliably_deteriorated"),
+                kinds.count("not_applicable"),
+                _mean_with_interval([p.improvement for p in pairs]),
+                _share(len(pairs), intervened),
+            ]
+        )
+    section.figures.append(
+        Figure(
+            "outcomes_by_measure",
+            "Change from baseline to the end of the work, per questionnaire",
+            [
+                "Questionnaire",
+                "Families with both scores",
+                "Recovered",
+                "Reliably improved",
+                "No reliable change",
+                "Reliably deteriorated",
+                "Started outside the clinical range",
+                "Mean improvement (95% interval)",
+                "Share of closed episodes with both scores",
+            ],
+            rows,
+            counts=(1, 2, 3, 4, 5, 6),
+            chart=1,
+            row_total=1,
+            note="Pairs are scores from the same person, about the same person, on the same "
+            "version. Improvement is in each questionnaire's own points, positive = better.",
+        )
+    )
+    section.summary = [("Episodes closed after starting an intervention", intervened)]
+    return section

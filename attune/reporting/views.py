@@ -18,7 +18,12 @@ from attune.audit.services import record
 from attune.reporting import charts, exports, selectors
 from attune.reporting.access import Audience, report_audience
 from attune.reporting.periods import KINDS, Period, period_from
-from attune.reporting.suppression import count_cell, suppress_series, suppression_note
+from attune.reporting.suppression import (
+    count_cell,
+    suppress_series,
+    suppress_table,
+    suppression_note,
+)
 
 
 def _visible(section: selectors.Section, commissioner: bool) -> selectors.Section:
@@ -35,6 +40,8 @@ def _visible(section: selectors.Section, commissioner: bool) -> selectors.Sectio
 
 def _suppressed(figure: selectors.Figure) -> selectors.Figure:
     rows = [list(row) for row in figure.rows]
+    if figure.row_total is not None:
+        return _suppressed_with_row_totals(figure, rows)
     for column in figure.counts:
         values = [int(row[column] or 0) for row in rows]
         for row, cell in zip(rows, suppress_series(values, total=sum(values)), strict=True):
@@ -54,6 +61,39 @@ def _suppressed(figure: selectors.Figure) -> selectors.Figure:
         chart=figure.chart,
         chart_kind=figure.chart_kind,
         note=suppression_note(),
+    )
+
+
+def _suppressed_with_row_totals(
+    figure: selectors.Figure, rows: list[list[Any]]
+) -> selectors.Figure:
+    """Each row's parts and their total protected together (a hidden part cannot be
+    worked out from the total); other columns about the row go when its total is small."""
+    total_column = figure.row_total
+    assert total_column is not None
+    parts = [c for c in figure.counts if c != total_column]
+    table = suppress_table(
+        [[int(row[c] or 0) for c in parts] for row in rows], row_totals=True, column_totals=False
+    )
+    counted = set(figure.counts)
+    assert table.row_totals is not None  # asked for above
+    for row, body, total in zip(rows, table.body, table.row_totals, strict=True):
+        for column, cell in zip(parts, body, strict=True):
+            row[column] = cell.display
+        row[total_column] = total.display
+        small = total.suppressed or (isinstance(total.value, int) and total.value < 5)
+        for column in range(1, len(row)):
+            if column not in counted and small:
+                row[column] = "not shown"
+    keep = [i for i, name in enumerate(figure.columns) if "share" not in name.lower()]
+    return selectors.Figure(
+        figure.key,
+        figure.title,
+        [figure.columns[i] for i in keep],
+        [[row[i] for i in keep] for row in rows],
+        counts=figure.counts,
+        chart=figure.chart,
+        note=f"{figure.note} {suppression_note()}",
     )
 
 

@@ -181,3 +181,65 @@ def test_the_dashboard_query_count_does_not_grow_with_families(
     with django_assert_max_num_queries(len(small.captured_queries)):
         client.get(reverse("reporting:dashboard") + f"?{PERIOD.query()}")
     assert Referral.objects.count() == 8
+
+
+def _closed_with_phq9(world, baseline: int, end: int, *, other_respondent: bool = False):  # type: ignore[no-untyped-def]
+    from attune.care.models import Episode
+    from attune.measures.tests.factories import carer_of, phq9_answers, record_phq9
+
+    episode = make_episode(
+        team=world.team,
+        manager=world.users["manager"],
+        practitioner=world.users["practitioner"],
+        received_on=TODAY - timedelta(days=120),
+    )
+    practitioner = world.users["practitioner"]
+    record_phq9(
+        episode,
+        actor=practitioner,
+        answers=phq9_answers(baseline),
+        completed_on=TODAY - timedelta(days=50),
+    )
+    if other_respondent:
+        # A second carer's end score: not a pair with the first carer's baseline.
+        from attune.families.models import FamilyMember, Person
+
+        other = Person.objects.create(team=world.team, given_name="Sam", family_name="Shah")
+        FamilyMember.objects.create(family=episode.family, person=other, role="carer")
+        record_phq9(
+            episode,
+            actor=practitioner,
+            answers=phq9_answers(end),
+            timepoint="end",
+            respondent=other,
+        )
+    else:
+        record_phq9(episode, actor=practitioner, answers=phq9_answers(end), timepoint="end")
+    Episode.objects.filter(pk=episode.pk).update(
+        stage="closed",
+        opened_on=TODAY - timedelta(days=100),
+        closed_on=TODAY - timedelta(days=5),
+        stage_since=TODAY - timedelta(days=5),
+    )
+    from attune.care.models import StageChange
+
+    StageChange.objects.create(
+        episode=episode,
+        stage="early",
+        changed_on=TODAY - timedelta(days=45),
+        changed_by=practitioner,
+    )
+    assert carer_of(episode)
+    return episode
+
+
+def test_outcomes_count_pairs_from_the_same_respondent_only(world) -> None:
+    _closed_with_phq9(world, 18, 8)  # recovered (measures.md worked example 1)
+    _closed_with_phq9(world, 8, 15)  # reliably deteriorated (example 3)
+    _closed_with_phq9(world, 18, 8, other_respondent=True)  # no pair
+    sections = selectors.team_report([world.team], PERIOD)
+    (row,) = _figure(sections, "outcomes_by_measure").rows
+    label, pairs, recovered, improved, unchanged, worse, outside, mean, share = row
+    assert (label, pairs, recovered, improved, unchanged, worse) == ("PHQ-9", 2, 1, 0, 0, 1)
+    assert outside == 0 and mean.startswith("1.5") and share == "67%"
+    assert _summary(sections, "Outcomes")["Episodes closed after starting an intervention"] == 3
