@@ -16,6 +16,8 @@ urlpatterns = [
     path("directory/", include("attune.catalogue.urls")),
     path("groups/", include("attune.groups.urls")),
     path("outreach/", include("attune.outreach.urls")),
+    path("reports/theory/", include("attune.reporting.theory_urls")),
+    path("reports/reach/", include("attune.reporting.reach_urls")),
     path("reports/", include("attune.reporting.urls")),
     path("admin/", admin.site.urls),
 ]

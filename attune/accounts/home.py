@@ -152,6 +152,24 @@ def _cards(request: HttpRequest) -> list[Card]:
                 reverse("reporting:dashboard"),
             )
         )
+        cards.append(
+            Card(
+                "Who the service reaches",
+                "Ethnicity, fathers and partners, language and deprivation, against the "
+                "local population.",
+                reverse("reporting_reach:reach"),
+            )
+        )
+    if role_can(role, Capability.USE_CLINICAL_RECORDS) or role_can(
+        role, Capability.VIEW_COMMISSIONED_REPORTS
+    ):
+        cards.append(
+            Card(
+                "Theory of change",
+                "What the team does, what it hopes will change, and what the data shows.",
+                reverse("reporting_theory:theory"),
+            )
+        )
     if role_can(role, Capability.VIEW_TEAM_REPORTS):
         cards.append(
             Card(

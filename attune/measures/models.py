@@ -109,6 +109,13 @@ class Administration(TimeStampedModel):
     recorded_by = models.ForeignKey(
         USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # For an end score: the baseline it pairs with (same respondent, subject and version)
+    # and the change between them, kept so reports can count change in the database.
+    change_baseline = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    change_classification = models.CharField(max_length=32, blank=True)
+    change_improvement = models.FloatField(null=True, blank=True)
 
     class Meta:
         ordering = ["completed_on", "id"]

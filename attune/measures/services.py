@@ -15,6 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -27,7 +28,7 @@ from attune.core.notifications import (
     texts_can_be_sent,
 )
 from attune.families.models import CareRelationship, Person
-from attune.measures import codes, scoring
+from attune.measures import change, codes, scoring
 from attune.measures.models import (
     Administration,
     ExperienceQuestion,
@@ -104,6 +105,7 @@ def record_administration(
             recorded_by=actor,
         )
         flags = _raise_risk_flags(administration, episode, result)
+        link_change(administration)
         record(
             "measure.recorded",
             actor=actor,
@@ -119,6 +121,53 @@ def record_administration(
             },
         )
     return administration
+
+
+def _baseline_for(administration: Administration) -> Administration | None:
+    """The first scored baseline in the same episode and series (change stays in a series)."""
+    if administration.episode_id is None:
+        return None
+    return (
+        Administration.objects.filter(
+            episode_id=administration.episode_id,
+            instrument_id=administration.instrument_id,
+            respondent_kind=administration.respondent_kind,
+            respondent_person_id=administration.respondent_person_id,
+            respondent_user_id=administration.respondent_user_id,
+            subject_kind=administration.subject_kind,
+            subject_person_id=administration.subject_person_id,
+            subject_relationship_id=administration.subject_relationship_id,
+            timepoint=codes.Timepoint.BASELINE,
+            primary_score__isnull=False,
+        )
+        .order_by("completed_on", "id")
+        .first()
+    )
+
+
+def link_change(administration: Administration) -> Administration:
+    """For a scored end score: pair it with its baseline and keep the classified change."""
+    if administration.timepoint != codes.Timepoint.END or administration.primary_score is None:
+        return administration
+    baseline = _baseline_for(administration)
+    if baseline is None or baseline.primary_score is None:
+        return administration
+    result = change.classify_change(
+        administration.instrument.parsed(), baseline.primary_score, administration.primary_score
+    )
+    administration.change_baseline = baseline
+    administration.change_classification = result.classification
+    administration.change_improvement = result.improvement
+    administration.save(
+        update_fields=["change_baseline", "change_classification", "change_improvement"]
+    )
+    return administration
+
+
+def link_changes(administrations: QuerySet[Administration]) -> int:
+    """Pair many end scores with their baselines at once (synthetic data, data fixes)."""
+    linked = [link_change(a) for a in administrations.select_related("instrument")]
+    return sum(1 for a in linked if a.change_classification)
 
 
 def _check_people(episode: Episode, respondent: Person | None, subject: Subject) -> None:

@@ -45,7 +45,7 @@ class ChangeOutcome(models.Model):
     position = models.PositiveSmallIntegerField(default=0)
     # Instrument codes (measures) whose change evidences this outcome, e.g. ["phq9", "pbq"].
     measure_codes = models.JSONField(default=list, blank=True)
-    # Activity counts that evidence it, from reporting.selectors.ACTIVITY_COUNTS keys.
+    # Activity counts that evidence it: keys of reporting.theory.ACTIVITY_COUNTS.
     activity_codes = models.JSONField(default=list, blank=True)
 
     class Meta:

@@ -27,6 +27,7 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
+    StdDev,
     Sum,
     TextField,
 )
@@ -40,10 +41,8 @@ from attune.families.codes import FATHER_OR_PARTNER_KINDS, CarerKind
 from attune.families.models import AgeRules, CareRelationship
 from attune.groups.models import Attendance as GroupAttendance
 from attune.groups.models import GroupSession
-from attune.measures import change
 from attune.measures.codes import FFT_POSITIVE, FriendsAndFamily, Timepoint
-from attune.measures.models import Administration, ExperienceResponse
-from attune.measures.selectors import series_for
+from attune.measures.models import Administration, ExperienceResponse, Instrument
 from attune.outreach.models import Consultation, OutreachActivity, TrainingAttendee
 from attune.referrals.codes import Reason, ReferrerRole, Status, StressorDomain, StressorStatus
 from attune.referrals.models import Referral, StressorAnswer
@@ -552,80 +551,68 @@ def team_report(teams: Sequence[Team], period: Period) -> list[Section]:
 # Outcomes ---------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Pair:
-    label: str
-    classification: str
-    improvement: float
-
-
-def _pairs(closed: QuerySet[Episode]) -> list[_Pair]:
-    """Baseline-to-end pairs in the closed episodes, one query for all their questionnaires.
-
-    Change classification is clinical logic in Python (measures.change), so the paired
-    scores are read here, one row per questionnaire of these episodes only.
-    """
-    administrations = list(
-        Administration.objects.filter(episode__in=closed, primary_score__isnull=False)
-        .select_related("instrument", "respondent_person", "respondent_user", "subject_person")
-        .order_by("completed_on", "id")
-    )
-    pairs = []
-    for series in series_for(administrations):
-        ends = [a for a in series.scored if a.timepoint == Timepoint.END]
-        first = series.baseline
-        if not ends or first is None or first.timepoint != Timepoint.BASELINE:
-            continue
-        assert first.primary_score is not None and ends[-1].primary_score is not None
-        result = change.classify_change(
-            series.definition, first.primary_score, ends[-1].primary_score
-        )
-        pairs.append(_Pair(series.definition.short_name, result.classification, result.improvement))
-    return pairs
-
-
-def _mean_with_interval(values: list[float]) -> str:
+def _mean_with_interval(mean: float | None, sd: float | None, n: int) -> str:
     """Mean improvement with a 95% interval (normal approximation; none below 2 pairs)."""
-    if not values:
+    if mean is None or not n:
         return "–"
-    mean = sum(values) / len(values)
-    if len(values) < 2:
+    if n < 2 or sd is None:
         return f"{mean:.1f}"
-    variance = sum((v - mean) ** 2 for v in values) / (len(values) - 1)
-    half = 1.96 * (variance / len(values)) ** 0.5
+    half = 1.96 * sd / n**0.5
     return f"{mean:.1f} ({mean - half:.1f} to {mean + half:.1f})"
 
 
+def _classified(*names: str) -> Count:
+    return Count("id", filter=Q(change_classification__in=list(names)))
+
+
 def outcomes(teams: Sequence[Team], period: Period) -> Section:
+    """End scores of episodes closed in the period, paired with their baselines when they
+    were recorded (measures.services.link_change), counted by classification."""
     section = Section("Outcomes")
     closed = Episode.objects.filter(team__in=teams).filter(_in_period(period, "closed_on"))
     intervened = closed.filter(stage_changes__stage=Stage.EARLY).distinct().count()
-    by_measure: dict[str, list[_Pair]] = {}
-    for pair in _pairs(closed):
-        by_measure.setdefault(pair.label, []).append(pair)
-    rows = []
-    for label, pairs in sorted(by_measure.items()):
-        kinds = [p.classification for p in pairs]
-        rows.append(
-            [
-                label,
-                len(pairs),
-                kinds.count("recovered"),
-                kinds.count("reliably_improved"),
-                kinds.count("no_reliable_change") + kinds.count("not_computable"),
-                kinds.count("reliably_deteriorated"),
-                kinds.count("not_applicable"),
-                _mean_with_interval([p.improvement for p in pairs]),
-                _share(len(pairs), intervened),
-            ]
+    per_measure = (
+        Administration.objects.filter(episode__in=closed, timepoint=Timepoint.END)
+        .exclude(change_classification="")
+        .values("instrument__code")
+        .annotate(
+            pairs=Count("id"),
+            recovered=_classified("recovered"),
+            improved=_classified("reliably_improved", "improved"),
+            unchanged=_classified("no_reliable_change", "not_computable", "unchanged"),
+            worse=_classified("reliably_deteriorated", "worsened"),
+            outside=_classified("not_applicable"),
+            mean=Avg("change_improvement"),
+            sd=StdDev("change_improvement", sample=True),
         )
+        .order_by("instrument__code")
+    )
+    names = {
+        i.code: i.parsed().short_name
+        for i in Instrument.objects.filter(team__isnull=True)
+        | Instrument.objects.filter(team__in=teams)
+    }
+    rows = [
+        [
+            names.get(r["instrument__code"], r["instrument__code"]),
+            r["pairs"],
+            r["recovered"],
+            r["improved"],
+            r["unchanged"],
+            r["worse"],
+            r["outside"],
+            _mean_with_interval(r["mean"], r["sd"], r["pairs"]),
+            _share(r["pairs"], intervened),
+        ]
+        for r in per_measure
+    ]
     section.figures.append(
         Figure(
             "outcomes_by_measure",
             "Change from baseline to the end of the work, per questionnaire",
             [
                 "Questionnaire",
-                "Families with both scores",
+                "Pairs of scores",
                 "Recovered",
                 "Reliably improved",
                 "No reliable change",

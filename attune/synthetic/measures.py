@@ -28,6 +28,7 @@ from attune.care.models import Episode, StageChange
 from attune.families.codes import FATHER_OR_PARTNER_KINDS, CarerKind, MemberRole
 from attune.families.models import CareRelationship, FamilyMember
 from attune.measures import codes, scoring
+from attune.measures.change import classify_change
 from attune.measures.instruments import Definition
 from attune.measures.models import (
     Administration,
@@ -495,6 +496,27 @@ def make_team_settings(run: SyntheticRun) -> dict[int, list[ExperienceQuestion]]
     }
 
 
+def pair_end_scores(rows: Sequence[Administration]) -> list[Administration]:
+    """Give each end score its baseline and classified change, as the service does."""
+    baselines: dict[tuple[object, ...], Administration] = {}
+    for row in rows:
+        if row.timepoint == codes.Timepoint.BASELINE and row.primary_score is not None:
+            baselines.setdefault((row.episode_id, *row.same_series_key()), row)
+    paired = []
+    for row in rows:
+        if row.timepoint != codes.Timepoint.END or row.primary_score is None:
+            continue
+        baseline = baselines.get((row.episode_id, *row.same_series_key()))
+        if baseline is None or baseline.primary_score is None:
+            continue
+        result = classify_change(row.instrument.parsed(), baseline.primary_score, row.primary_score)
+        row.change_baseline = baseline
+        row.change_classification = result.classification
+        row.change_improvement = result.improvement
+        paired.append(row)
+    return paired
+
+
 def make_measures(run: SyntheticRun) -> None:
     """Questionnaires for every episode that has reached assessment, and end-of-work feedback."""
     from attune.synthetic.generator import bulk_insert
@@ -516,6 +538,12 @@ def make_measures(run: SyntheticRun) -> None:
     risks = choose_risks(ctx)
     for index, planned in enumerate(ctx.planned):
         write_planned(ctx, planned, index in risks)
-    bulk_insert(run, Administration, ctx.rows.administrations, "administrations")
+    saved = bulk_insert(run, Administration, ctx.rows.administrations, "administrations")
+    paired = pair_end_scores(saved)
+    Administration.objects.bulk_update(
+        paired,
+        ["change_baseline", "change_classification", "change_improvement"],
+        batch_size=2000,
+    )
     bulk_insert(run, RiskFlag, ctx.rows.flags, "risk flags")
     bulk_insert(run, ExperienceResponse, ctx.rows.responses, "experience responses")

@@ -290,3 +290,21 @@ def test_measures_pages_carry_the_familys_safeguarding_banner(world, client_for)
     )
     for url in pages:
         assert banner in client.get(url).content.decode(), url
+
+
+def test_an_end_score_keeps_its_baseline_and_change(world) -> None:
+    episode = world_episode(world)
+    practitioner = world.users["practitioner"]
+    baseline = record_phq9(
+        episode,
+        actor=practitioner,
+        answers=phq9_answers(18),
+        completed_on=timezone.localdate() - timedelta(days=30),
+    )
+    review = record_phq9(episode, actor=practitioner, answers=phq9_answers(12), timepoint="review")
+    end = record_phq9(episode, actor=practitioner, answers=phq9_answers(8), timepoint="end")
+    end.refresh_from_db()
+    assert end.change_baseline == baseline
+    assert (end.change_classification, end.change_improvement) == ("recovered", 10)
+    review.refresh_from_db()
+    assert review.change_classification == "" and review.change_baseline is None

@@ -243,3 +243,21 @@ def test_outcomes_count_pairs_from_the_same_respondent_only(world) -> None:
     assert (label, pairs, recovered, improved, unchanged, worse) == ("PHQ-9", 2, 1, 0, 0, 1)
     assert outside == 0 and mean.startswith("1.5") and share == "67%"
     assert _summary(sections, "Outcomes")["Episodes closed after starting an intervention"] == 3
+
+
+def test_contacts_are_counted_by_who_came(world) -> None:
+    from attune.families.models import CareRelationship
+
+    episode = make_episode(
+        team=world.team, manager=world.users["manager"], practitioner=world.users["practitioner"]
+    )
+    mother = CareRelationship.objects.get(family=episode.family).carer
+    _contact(episode, days_ago=3).people_present.set([mother])
+    _contact(episode, days_ago=2)  # nobody recorded as present
+    sections = selectors.team_report([world.team], PERIOD)
+    assert dict(_figure(sections, "contacts_by_who").rows) == {
+        "Mother": 1,
+        "Father or partner": 0,
+        "Both parents": 0,
+        "Another carer": 0,
+    }
