@@ -42,12 +42,24 @@ from attune.families.models import AgeRules, CareRelationship
 from attune.groups.models import Attendance as GroupAttendance
 from attune.groups.models import GroupSession
 from attune.measures.codes import FFT_POSITIVE, FriendsAndFamily, Timepoint
-from attune.measures.models import Administration, ExperienceResponse, Instrument
-from attune.outreach.models import Consultation, OutreachActivity, TrainingAttendee
+from attune.measures.models import (
+    Administration,
+    ExperienceResponse,
+    Instrument,
+    ReferrerFeedback,
+)
+from attune.outreach.models import (
+    Consultation,
+    OutreachActivity,
+    TrainingAttendee,
+    TrainingCourse,
+)
 from attune.referrals.codes import Reason, ReferrerRole, Status, StressorDomain, StressorStatus
 from attune.referrals.models import Referral, StressorAnswer
 from attune.reporting.periods import Period
 
+# The latest free-text comments shown to the team (never to commissioners).
+FREE_TEXT_SHOWN = 20
 # Waits are shown in these bands (weeks), for the distribution chart.
 WAIT_BANDS_WEEKS = (2, 6, 12, 18, 26)
 
@@ -76,6 +88,8 @@ class Section:
     title: str
     figures: list[Figure] = field(default_factory=list)
     summary: list[tuple[str, Any]] = field(default_factory=list)
+    # What families and referrers wrote: for the team only, never for commissioners.
+    free_text: list[str] = field(default_factory=list)
 
 
 def _in_period(period: Period, field_name: str) -> Q:
@@ -497,6 +511,12 @@ def activity(teams: Sequence[Team], period: Period) -> Section:
         ("Group sessions held", sessions.count()),
         ("Places taken at group sessions (people present)", marks),
         ("Consultations", consultations.count()),
+        (
+            "Training courses delivered",
+            TrainingCourse.objects.filter(team__in=teams)
+            .filter(_in_period(period, "held_on"))
+            .count(),
+        ),
         ("Professionals trained", trained.count()),
         ("Organisations reached by training", trained.values("organisation").distinct().count()),
         ("Outreach and joint work", outreach_totals["n"]),
@@ -529,11 +549,33 @@ def experience(teams: Sequence[Team], period: Period) -> Section:
             chart=1,
         )
     )
+    referrers = ReferrerFeedback.objects.filter(team__in=teams).filter(
+        _in_period(period, "submitted_on")
+    )
+    marks = referrers.aggregate(
+        n=Count("id"), ease=Avg("ease"), clarity=Avg("clarity"), usefulness=Avg("usefulness")
+    )
     section.summary = [
         ("Families who answered", answered),
         ("Rated good or very good", _share(positive, answered)),
+        ("Referrers who gave feedback", marks["n"]),
+        ("Ease of referring, average of 5", _one_place(marks["ease"])),
+        ("Clarity of the team's reply, average of 5", _one_place(marks["clarity"])),
+        ("Usefulness for the family, average of 5", _one_place(marks["usefulness"])),
     ]
+    reasons = (
+        ExperienceResponse.objects.filter(team__in=teams)
+        .filter(_in_period(period, "received_on"))
+        .exclude(fft_reason="")
+        .order_by("-received_on")[:FREE_TEXT_SHOWN]
+    )
+    comments = referrers.exclude(comment="").order_by("-submitted_on")[:FREE_TEXT_SHOWN]
+    section.free_text = [r.fft_reason for r in reasons] + [c.comment for c in comments]
     return section
+
+
+def _one_place(value: float | None) -> str:
+    return f"{value:.1f}" if value is not None else "–"
 
 
 def team_report(teams: Sequence[Team], period: Period) -> list[Section]:

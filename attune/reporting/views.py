@@ -35,7 +35,8 @@ def _visible(section: selectors.Section, commissioner: bool) -> selectors.Sectio
         (label, count_cell(value).display if isinstance(value, int) else value)
         for label, value in section.summary
     ]
-    return selectors.Section(section.title, figures, summary)
+    # No free text for commissioners: only the section's counts and shares.
+    return selectors.Section(section.title, figures, summary, free_text=[])
 
 
 def _suppressed(figure: selectors.Figure) -> selectors.Figure:

@@ -261,3 +261,18 @@ def test_contacts_are_counted_by_who_came(world) -> None:
         "Both parents": 0,
         "Another carer": 0,
     }
+
+
+def test_free_text_is_for_the_team_only(world, client_for) -> None:
+    from attune.measures.models import ExperienceResponse
+
+    ExperienceResponse.objects.create(
+        team=world.team,
+        timepoint="end",
+        received_on=TODAY - timedelta(days=3),
+        fft_rating="very_good",
+        fft_reason="Quince-Canary-2210: we felt heard",
+    )
+    url = reverse("reporting:dashboard") + f"?{PERIOD.query()}"
+    assert "Quince-Canary-2210" in client_for("manager").get(url).content.decode()
+    assert "Quince-Canary-2210" not in client_for("commissioner").get(url).content.decode()
