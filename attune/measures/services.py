@@ -409,7 +409,7 @@ def submit_experience(
             fft_rating=fft_rating,
             fft_reason=fft_reason.strip(),
             ratings={
-                str(pk): {"wording": questions[pk].wording, "rating": value}
+                rating_key(pk): {"wording": questions[pk].wording, "rating": value}
                 for pk, value in ratings.items()
             },
             shared_with_practitioner=share_with_practitioner,
@@ -436,6 +436,15 @@ DEFAULT_EXPERIENCE_QUESTIONS = (
     "I feel more confident in my relationship with my baby.",
     "I would know where to turn if things became hard again.",
 )
+
+
+def rating_key(question_id: int) -> str:
+    """The key of one question's answer in ExperienceResponse.ratings.
+
+    Not the bare id: a JSON path of digits reads as an array index in SQLite and
+    PostgreSQL, and reports average each question's ratings in the database.
+    """
+    return f"q{question_id}"
 
 
 def experience_questions(team: Team) -> list[ExperienceQuestion]:

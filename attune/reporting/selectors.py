@@ -23,6 +23,7 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
+    FloatField,
     Min,
     OuterRef,
     Q,
@@ -31,6 +32,7 @@ from django.db.models import (
     Sum,
     TextField,
 )
+from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, TruncDate, TruncMonth
 
 from attune.accounts.models import Team
@@ -44,10 +46,12 @@ from attune.groups.models import GroupSession
 from attune.measures.codes import FFT_POSITIVE, FriendsAndFamily, Timepoint
 from attune.measures.models import (
     Administration,
+    ExperienceQuestion,
     ExperienceResponse,
     Instrument,
     ReferrerFeedback,
 )
+from attune.measures.services import rating_key
 from attune.outreach.models import (
     Consultation,
     OutreachActivity,
@@ -563,6 +567,7 @@ def experience(teams: Sequence[Team], period: Period) -> Section:
         ("Clarity of the team's reply, average of 5", _one_place(marks["clarity"])),
         ("Usefulness for the family, average of 5", _one_place(marks["usefulness"])),
     ]
+    section.figures.append(_experience_questions(teams, period))
     reasons = (
         ExperienceResponse.objects.filter(team__in=teams)
         .filter(_in_period(period, "received_on"))
@@ -572,6 +577,30 @@ def experience(teams: Sequence[Team], period: Period) -> Section:
     comments = referrers.exclude(comment="").order_by("-submitted_on")[:FREE_TEXT_SHOWN]
     section.free_text = [r.fft_reason for r in reasons] + [c.comment for c in comments]
     return section
+
+
+def _experience_questions(teams: Sequence[Team], period: Period) -> Figure:
+    """Each of the teams' own experience questions: how many answered, and the mean (1-5)."""
+    questions = list(
+        ExperienceQuestion.objects.filter(team__in=teams, is_active=True).order_by("position", "id")
+    )
+    responses = ExperienceResponse.objects.filter(team__in=teams).filter(
+        _in_period(period, "received_on")
+    )
+    figures: dict[str, Any] = {}
+    for question in questions:
+        key = rating_key(question.pk)
+        rating = Cast(KT(f"ratings__{key}__rating"), FloatField())
+        figures[f"n{question.pk}"] = Count("id", filter=Q(ratings__has_key=key))
+        figures[f"m{question.pk}"] = Avg(rating, filter=Q(ratings__has_key=key))
+    values = responses.aggregate(**figures) if figures else {}
+    return Figure(
+        "experience_questions",
+        "The team's own questions: agreement from 1 (strongly disagree) to 5 (strongly agree)",
+        ["Question", "Families who answered", "Average"],
+        [[q.wording, values[f"n{q.pk}"], _one_place(values[f"m{q.pk}"])] for q in questions],
+        counts=(1,),
+    )
 
 
 def _one_place(value: float | None) -> str:

@@ -38,7 +38,7 @@ from attune.measures.models import (
     MeasureSchedule,
     RiskFlag,
 )
-from attune.measures.services import DEFAULT_EXPERIENCE_QUESTIONS
+from attune.measures.services import DEFAULT_EXPERIENCE_QUESTIONS, rating_key
 from attune.synthetic.dice import chance, one_of, pick, whole_number
 from attune.synthetic.episodes import at
 
@@ -436,7 +436,7 @@ def experience(ctx: Context, episode: Episode, closed_on: date) -> None:
     run = ctx.run
     fft = pick(run.rng, FFT_WEIGHTS)
     ratings = {
-        str(question.pk): {
+        rating_key(question.pk): {
             "wording": question.wording,
             "rating": pick(run.rng, RATING_WEIGHTS[fft]),
         }

@@ -171,7 +171,7 @@ def test_experience_answers_are_anonymous_unless_the_parent_shares_them(world) -
     assert Client().post(url, answer).status_code == 302
     anonymous = ExperienceResponse.objects.get()
     assert anonymous.episode is None and not anonymous.shared_with_practitioner
-    assert anonymous.ratings[str(questions[0].pk)]["rating"] == 5
+    assert anonymous.ratings[services.rating_key(questions[0].pk)]["rating"] == 5
     _, shared_token = _experience_link(world, episode)
     Client().post(
         reverse("measures:answer", args=[shared_token]),

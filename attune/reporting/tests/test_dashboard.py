@@ -276,3 +276,32 @@ def test_free_text_is_for_the_team_only(world, client_for) -> None:
     url = reverse("reporting:dashboard") + f"?{PERIOD.query()}"
     assert "Quince-Canary-2210" in client_for("manager").get(url).content.decode()
     assert "Quince-Canary-2210" not in client_for("commissioner").get(url).content.decode()
+
+
+def test_the_teams_own_questions_are_averaged(world) -> None:
+    from attune.measures import services as measure_services
+    from attune.measures.models import ExperienceResponse
+
+    first, second = measure_services.add_default_experience_questions(
+        actor=world.users["manager"], team=world.team
+    )[:2]
+    for first_rating, second_rating in ((5, 2), (4, None)):
+        ratings = {measure_services.rating_key(first.pk): {"wording": "x", "rating": first_rating}}
+        if second_rating:
+            ratings[measure_services.rating_key(second.pk)] = {
+                "wording": "y",
+                "rating": second_rating,
+            }
+        ExperienceResponse.objects.create(
+            team=world.team,
+            timepoint="end",
+            received_on=TODAY - timedelta(days=2),
+            fft_rating="good",
+            ratings=ratings,
+        )
+    rows = {
+        row[0]: row[1:]
+        for row in _figure(selectors.team_report([world.team], PERIOD), "experience_questions").rows
+    }
+    assert rows[first.wording] == [2, "4.5"]
+    assert rows[second.wording] == [1, "2.0"]

@@ -24,7 +24,7 @@ from attune.measures.models import (
     MeasureSchedule,
     RiskFlag,
 )
-from attune.measures.services import DEFAULT_EXPERIENCE_QUESTIONS
+from attune.measures.services import DEFAULT_EXPERIENCE_QUESTIONS, rating_key
 from attune.synthetic.generator import SyntheticRun, SyntheticSize, generate
 from attune.synthetic.measures import FOLLOW_UP_NOTE
 
@@ -213,7 +213,7 @@ def test_each_team_has_a_schedule_questions_and_feedback(run: SyntheticRun) -> N
     closed_days = set(closed.values())
     for response in responses:
         assert response.timepoint == "end" and response.received_on in closed_days
-        assert set(response.ratings) == {str(q.pk) for q in questions}
+        assert set(response.ratings) == {rating_key(q.pk) for q in questions}
         assert all(1 <= r["rating"] <= 5 for r in response.ratings.values())
         if response.shared_with_practitioner:
             assert response.episode_id is not None
