@@ -15,7 +15,6 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -162,12 +161,6 @@ def link_change(administration: Administration) -> Administration:
         update_fields=["change_baseline", "change_classification", "change_improvement"]
     )
     return administration
-
-
-def link_changes(administrations: QuerySet[Administration]) -> int:
-    """Pair many end scores with their baselines at once (synthetic data, data fixes)."""
-    linked = [link_change(a) for a in administrations.select_related("instrument")]
-    return sum(1 for a in linked if a.change_classification)
 
 
 def _check_people(episode: Episode, respondent: Person | None, subject: Subject) -> None:
