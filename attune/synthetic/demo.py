@@ -23,7 +23,9 @@ from attune.core import request_context
 from attune.families.models import Family
 from attune.measures.models import Administration
 from attune.synthetic import generator
+from attune.synthetic.groups import make_groups
 from attune.synthetic.measures import make_measures
+from attune.synthetic.outreach import make_outreach
 
 ORGANISATION_NAME = "Riverside Parent-Infant Partnership"
 TEAM_NAMES = ("Riverside North", "Riverside South")
@@ -154,6 +156,8 @@ def _add_demo_families(teams: list[Team], today: date | None) -> None:
     generator.make_families_and_referrals(run)
     generator.make_episodes(run)
     make_measures(run)
+    make_groups(run)
+    make_outreach(run)
     generator.record_run(run, purpose="demo")
 
 
