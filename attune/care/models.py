@@ -280,7 +280,10 @@ class ContactQuerySet(models.QuerySet["Contact"]):
 class Contact(VersionedModel, TimeStampedModel):
     """A planned or recorded event with the family, and who took part."""
 
-    episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="contacts")
+    # episode and room lead the composite indexes in Meta, which serve their lookups too.
+    episode = models.ForeignKey(
+        Episode, on_delete=models.CASCADE, related_name="contacts", db_index=False
+    )
     series = models.ForeignKey(
         SessionSeries, on_delete=models.SET_NULL, null=True, blank=True, related_name="contacts"
     )
@@ -288,7 +291,12 @@ class Contact(VersionedModel, TimeStampedModel):
     ends_at = models.DateTimeField()
     location_type = models.CharField(max_length=16, choices=codes.LocationType.choices)
     room = models.ForeignKey(
-        Room, on_delete=models.PROTECT, null=True, blank=True, related_name="contacts"
+        Room,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="contacts",
+        db_index=False,
     )
     attendance = models.CharField(
         max_length=24, choices=codes.Attendance.choices, default=codes.Attendance.PLANNED

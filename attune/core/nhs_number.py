@@ -39,10 +39,20 @@ def format_nhs_number(value: str) -> str:
     return f"{digits[:3]} {digits[3:6]} {digits[6:]}"
 
 
-def synthetic(rng: random.Random) -> str:
-    """A valid NHS number from the 999 test range (never a real patient's)."""
+TEST_RANGE_SIZE = 1_000_000
+
+
+def synthetic(rng: random.Random, *, slot: int = 0, slots: int = 1) -> str:
+    """A valid NHS number from the 999 test range (never a real patient's).
+
+    ``slots`` splits the range into that many disjoint shares (by remainder) and
+    ``slot`` picks one, so separate generators never draw the same number.
+    """
+    if not 0 <= slot < slots:
+        raise ValueError(f"slot {slot} is not one of {slots} slots")
     while True:
-        body = TEST_RANGE_PREFIX + f"{rng.randrange(1_000_000):06d}"
+        serial = rng.randrange(TEST_RANGE_SIZE // slots) * slots + slot
+        body = TEST_RANGE_PREFIX + f"{serial:06d}"
         digit = check_digit(body)
         if digit is not None:
             return body + str(digit)

@@ -75,10 +75,19 @@ class Instrument(TimeStampedModel):
 class Administration(TimeStampedModel):
     """One completion of one instrument: who answered, about whom, when, how, and the result."""
 
-    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="+")
-    family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="administrations")
+    # team, family and episode lead the composite indexes in Meta, which serve their
+    # lookups too; a single-column index of each would only slow every write.
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="+", db_index=False)
+    family = models.ForeignKey(
+        Family, on_delete=models.PROTECT, related_name="administrations", db_index=False
+    )
     episode = models.ForeignKey(
-        Episode, on_delete=models.PROTECT, null=True, blank=True, related_name="administrations"
+        Episode,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="administrations",
+        db_index=False,
     )
     instrument = models.ForeignKey(Instrument, on_delete=models.PROTECT, related_name="+")
     respondent_kind = models.CharField(max_length=16, choices=codes.RespondentKind.choices)

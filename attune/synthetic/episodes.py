@@ -3,12 +3,14 @@
 Bulk inserts only (see generator.py on why services are bypassed). Each
 allocated referral gets an episode that has travelled as far along the path as
 the time since allocation allows; older ones have ended, mostly as planned.
-About 20 contacts per family that has reached therapy, weekly, with realistic
+Weekly contacts for each family that has reached assessment (how many: the run's
+``Volumes``), with realistic
 attendance, and a session note for about half the attended sessions.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -20,6 +22,8 @@ from attune.care import codes
 from attune.care.models import Contact, EngagementAttempt, Episode, Note, StageChange
 from attune.referrals.codes import Status
 from attune.referrals.models import Referral
+from attune.synthetic.copy_rows import new_row
+from attune.synthetic.dice import chance
 
 if TYPE_CHECKING:
     from attune.synthetic.generator import SyntheticRun
@@ -45,7 +49,7 @@ LOCATION_WEIGHTS: list[tuple[str, int]] = [
     (codes.LocationType.VIDEO, 8),
     (codes.LocationType.PHONE, 5),
 ]
-MAX_CONTACTS = 24
+CHECK_IN_MINUTES = 20
 SYNTHETIC_NOTE = (
     "<p>Synthetic session note: the practitioner noticed moments of shared attention.</p>"
 )
@@ -65,7 +69,9 @@ def weighted(run: SyntheticRun, options: Sequence[tuple[str, int]]) -> str:
     return run.rng.choices(values, weights=weights)[0]
 
 
+@functools.lru_cache(maxsize=4096)
 def at(day: date, hour: int) -> datetime:
+    """The hour on that day in the local time zone (cached: a national run asks millions)."""
     return timezone.make_aware(datetime.combine(day, time(hour, 0)))
 
 
@@ -100,7 +106,8 @@ def build_episode(run: SyntheticRun, referral: Referral, rows: EpisodeRows) -> N
     starts = stage_starts(run, opened)
     closed_on = starts[-1][1] if starts[-1][0] == codes.Stage.CLOSED else None
     unplanned = closed_on is not None and run.rng.random() < 0.25
-    episode = Episode(
+    episode = new_row(
+        Episode,
         team_id=referral.team_id,
         family_id=referral.family_id,
         referral=referral,
@@ -118,7 +125,13 @@ def build_episode(run: SyntheticRun, referral: Referral, rows: EpisodeRows) -> N
     rows.episodes.append(episode)
     for stage, day in starts:
         rows.changes.append(
-            StageChange(episode=episode, stage=stage, changed_on=day, changed_by_id=practitioner_id)
+            new_row(
+                StageChange,
+                episode=episode,
+                stage=stage,
+                changed_on=day,
+                changed_by_id=practitioner_id,
+            )
         )
     add_engagement(run, episode, opened, rows)
     add_contacts(run, episode, starts, closed_on, rows)
@@ -130,7 +143,8 @@ def add_engagement(run: SyntheticRun, episode: Episode, opened: date, rows: Epis
         day = min(opened + timedelta(days=2 * index), run.today)
         last = index == tries - 1
         rows.attempts.append(
-            EngagementAttempt(
+            new_row(
+                EngagementAttempt,
                 episode=episode,
                 method=run.rng.choice(codes.EngagementMethod.values),
                 outcome=codes.EngagementOutcome.BOOKED
@@ -154,11 +168,19 @@ def add_contacts(
     if codes.Stage.ASSESSMENT not in begun:
         return
     day, last_day = begun[codes.Stage.ASSESSMENT], closed_on or run.today
+    volumes = run.size.volumes
     count = 0
-    while day <= last_day and count < MAX_CONTACTS:
+    while day <= last_day and count < volumes.max_sessions:
         add_contact(
             run, episode, day, stage_on(starts, day), weighted(run, ATTENDANCE_WEIGHTS), rows
         )
+        check_in = day + timedelta(days=3)
+        if (
+            volumes.check_in_share
+            and check_in <= last_day
+            and chance(run.rng, volumes.check_in_share)
+        ):
+            add_check_in(run, episode, check_in, stage_on(starts, check_in), rows)
         day, count = day + timedelta(days=7), count + 1
     if closed_on is None:
         add_contact(
@@ -175,7 +197,8 @@ def add_contact(
     run: SyntheticRun, episode: Episode, day: date, stage: str, attendance: str, rows: EpisodeRows
 ) -> None:
     starts_at = at(day, run.rng.choice([9, 10, 11, 13, 14, 15]))
-    contact = Contact(
+    contact = new_row(
+        Contact,
         episode=episode,
         starts_at=starts_at,
         ends_at=starts_at + timedelta(minutes=run.rng.choice([50, 60, 60, 75, 90])),
@@ -187,7 +210,8 @@ def add_contact(
     rows.contacts.append(contact)
     if attendance == codes.Attendance.ATTENDED and run.rng.random() < 0.5:
         rows.notes.append(
-            Note(
+            new_row(
+                Note,
                 episode=episode,
                 contact=contact,
                 kind=codes.NoteKind.SESSION,
@@ -196,6 +220,25 @@ def add_contact(
                 body=SYNTHETIC_NOTE,
             )
         )
+
+
+def add_check_in(
+    run: SyntheticRun, episode: Episode, day: date, stage: str, rows: EpisodeRows
+) -> None:
+    """A short phone call between sessions (how are things since we met?), with no note."""
+    starts_at = at(day, run.rng.choice([9, 12, 16]))
+    rows.contacts.append(
+        new_row(
+            Contact,
+            episode=episode,
+            starts_at=starts_at,
+            ends_at=starts_at + timedelta(minutes=CHECK_IN_MINUTES),
+            location_type=codes.LocationType.PHONE,
+            attendance=codes.Attendance.ATTENDED,
+            stage=stage,
+            interpreter_present=False,
+        )
+    )
 
 
 def make_episodes(run: SyntheticRun) -> None:

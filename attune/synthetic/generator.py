@@ -12,14 +12,15 @@ hours at scale. A run instead records one ``synthetic.generated`` event.
 
 from __future__ import annotations
 
+import multiprocessing
 import random
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from django.contrib.auth.hashers import make_password
-from django.db import models, transaction
+from django.db import connection, connections, models, transaction
 from django.utils import timezone
 from faker import Faker
 from tqdm import tqdm
@@ -30,12 +31,14 @@ from attune.audit.services import record
 from attune.core import request_context
 from attune.families.models import CareRelationship, Family, FamilyMember, Person
 from attune.referrals.models import Referral, StressorAnswer, TriageDecision
+from attune.synthetic.copy_rows import can_copy, copy_rows, give_keys
 from attune.synthetic.episodes import make_episodes
 from attune.synthetic.groups import make_groups
 from attune.synthetic.households import Household, build_household
 from attune.synthetic.measures import make_measures
 from attune.synthetic.outreach import make_outreach
 from attune.synthetic.referral_history import InScope, ReferralRows, TeamStaff, build_referrals
+from attune.synthetic.volumes import FULL_CAPACITY, TODAY, Volumes
 
 BATCH_SIZE = 2000
 # Families are built and written this many at a time, so memory stays flat at any size.
@@ -57,6 +60,24 @@ class SyntheticSize:
     teams_per_organisation: int = 2
     staff_scale: int = 1
     families_per_team: int = 40
+    volumes: Volumes = TODAY
+
+
+# A team resourced for everyone who needs it sees about 2,200 families a year (110,000
+# across 50 teams, the national need estimate in docs/performance.md); about 48
+# practitioners hold that at 20-25 open families each. "small" is one such team, so
+# per-team pages can be compared like for like with the national dataset.
+FULL_TEAM = SyntheticSize(
+    organisations=1,
+    teams_per_organisation=1,
+    staff_scale=8,
+    families_per_team=2200,
+    volumes=FULL_CAPACITY,
+)
+PRESETS: dict[str, SyntheticSize] = {
+    "small": FULL_TEAM,
+    "national": replace(FULL_TEAM, organisations=10, teams_per_organisation=5),
+}
 
 
 @dataclass
@@ -74,6 +95,12 @@ class SyntheticRun:
     # Team pk -> role -> that team's staff in that role, in the order they were made.
     staff: dict[int, dict[str, list[User]]] = field(default_factory=dict)
     nhs_numbers: set[str] = field(default_factory=set)
+    # (slot, slots): this run draws NHS numbers only from its own share of the test range,
+    # so team runs made in parallel never give two people the same number.
+    nhs_slot: tuple[int, int] = (0, 1)
+    # Dice for NHS numbers only (None: the main dice). Team runs keep them apart, so
+    # the slot's size never shifts the rest of a team's rows.
+    nhs_rng: random.Random | None = None
     counts: Counter[str] = field(default_factory=Counter)
 
 
@@ -99,9 +126,15 @@ def bulk_insert[ModelT: models.Model](
     saved: list[ModelT] = []
     show = run.show_progress and bar
     with tqdm(total=len(rows), desc=label, unit=" rows", disable=not show) as progress:
+        if can_copy():
+            give_keys(model, rows)  # one query for the lot, before any batch is written
         for start in range(0, len(rows), BATCH_SIZE):
             batch = rows[start : start + BATCH_SIZE]
-            saved.extend(model._default_manager.bulk_create(batch))
+            if can_copy():
+                copy_rows(model, batch)
+                saved.extend(batch)
+            else:
+                saved.extend(model._default_manager.bulk_create(batch))
             progress.update(len(batch))
     run.counts[label] += len(saved)
     return saved
@@ -227,16 +260,49 @@ def make_families_and_referrals(run: SyntheticRun) -> None:
                 progress.update(size)
 
 
-STEPS: list[Callable[[SyntheticRun], None]] = [
-    make_organisations,
-    make_teams,
-    make_staff,
+# Steps for the whole run, then steps each team's own run takes (see ``team_run``).
+SHARED_STEPS: list[Callable[[SyntheticRun], None]] = [make_organisations, make_teams, make_staff]
+TEAM_STEPS: list[Callable[[SyntheticRun], None]] = [
     make_families_and_referrals,
     make_episodes,
     make_measures,
     make_groups,
     make_outreach,
 ]
+STEPS = SHARED_STEPS + TEAM_STEPS
+
+
+def team_run(run: SyntheticRun, index: int) -> SyntheticRun:
+    """A run for one team of ``run``, with its own seeded dice.
+
+    Each team's rows depend only on the seed and the team's position, so teams can be
+    built in any order, or side by side in worker processes, and give the same rows.
+    """
+    team = run.teams[index]
+    team_seed = f"{run.seed}/team/{index}"
+    faker = Faker("en_GB")
+    faker.seed_instance(team_seed)
+    return SyntheticRun(
+        seed=run.seed,
+        size=run.size,
+        rng=random.Random(team_seed),
+        faker=faker,
+        today=run.today,
+        show_progress=False,
+        organisations=run.organisations,
+        teams=[team],
+        staff={team.pk: run.staff.get(team.pk, {})},
+        nhs_slot=(index, len(run.teams)),
+        nhs_rng=random.Random(f"{team_seed}/nhs"),
+    )
+
+
+def build_team(run: SyntheticRun, index: int) -> Counter[str]:
+    """Every per-team step for one team; returns the rows written, by label."""
+    one = team_run(run, index)
+    for step in TEAM_STEPS:
+        step(one)
+    return one.counts
 
 
 def record_run(run: SyntheticRun, **details: object) -> None:
@@ -254,12 +320,102 @@ def record_run(run: SyntheticRun, **details: object) -> None:
 
 
 def generate(
-    *, seed: int, size: SyntheticSize, show_progress: bool = True, today: date | None = None
+    *,
+    seed: int,
+    size: SyntheticSize,
+    show_progress: bool = True,
+    today: date | None = None,
+    workers: int = 1,
 ) -> SyntheticRun:
-    """Build a synthetic dataset in one transaction (all or nothing)."""
+    """Build a synthetic dataset.
+
+    With one worker (the default) everything is one transaction: all or nothing. With
+    more, on PostgreSQL, each team is built in its own transaction in a worker
+    process; the ``synthetic.generated`` event is written last, so a dataset without
+    it is incomplete (``attune synth --describe`` tells).
+    """
     run = start_run(seed=seed, size=size, show_progress=show_progress, today=today)
-    with request_context.acting_as(role="system"), transaction.atomic():
-        for step in STEPS:
-            step(run)
-        record_run(run, users=len(run.users))
+    parallel = workers > 1 and can_copy() and len(size_teams(size)) > 1
+    with request_context.acting_as(role="system"):
+        with transaction.atomic():
+            for step in SHARED_STEPS:
+                step(run)
+            if not parallel:
+                build_teams_here(run)
+                record_run(run, users=len(run.users), **size_details(size))
+                return run
+        build_teams_in_workers(run, workers)
+        record_run(run, users=len(run.users), **size_details(size))
     return run
+
+
+def size_details(size: SyntheticSize) -> dict[str, object]:
+    """What the run was asked for, kept in its audit event (the benchmark reuses by it)."""
+    return {
+        "organisations_asked": size.organisations,
+        "teams_per_organisation": size.teams_per_organisation,
+        "staff_scale": size.staff_scale,
+        "families_per_team": size.families_per_team,
+        "volumes": size.volumes.name,
+    }
+
+
+def size_teams(size: SyntheticSize) -> range:
+    return range(size.organisations * size.teams_per_organisation)
+
+
+def _team_bar(run: SyntheticRun) -> tqdm:
+    total = len(run.teams) * run.size.families_per_team
+    return tqdm(total=total, desc="families", unit=" families", disable=not run.show_progress)
+
+
+def build_teams_here(run: SyntheticRun) -> None:
+    with _team_bar(run) as progress:
+        for index in range(len(run.teams)):
+            run.counts.update(build_team(run, index))
+            progress.update(run.size.families_per_team)
+
+
+# The run being built, for worker processes (they are forked from the parent, so they see
+# it without pickling Django objects).
+_PARENT_RUN: SyntheticRun | None = None
+
+
+def _build_team_in_worker(index: int) -> Counter[str]:
+    assert _PARENT_RUN is not None
+    with request_context.acting_as(role="system"), transaction.atomic():
+        skip_reference_checks()
+        return build_team(_PARENT_RUN, index)
+
+
+def skip_reference_checks() -> None:
+    """Bulk loading: leave out the per-row foreign key checks, where the account may.
+
+    Each synthetic row fires a foreign key trigger per reference, and checking them
+    took a third of the database's work in a national build. As pg_restore's
+    --disable-triggers does, a superuser can switch them off for the transaction; the
+    same code runs with every check on in the tests (test_synthetic_presets), and
+    ``attune synth --check`` verifies a finished dataset. Without the privilege, the
+    checks simply stay on.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+        row = cursor.fetchone()
+        if row and row[0]:
+            cursor.execute("SET LOCAL session_replication_role = replica")
+
+
+def build_teams_in_workers(run: SyntheticRun, workers: int) -> None:
+    """Each team in its own transaction, ``workers`` at a time, in forked processes."""
+    global _PARENT_RUN
+    _PARENT_RUN = run
+    # A forked child must open its own connection, never share the parent's socket.
+    connections.close_all()
+    try:
+        context = multiprocessing.get_context("fork")
+        with context.Pool(workers) as pool, _team_bar(run) as progress:
+            for counts in pool.imap_unordered(_build_team_in_worker, range(len(run.teams))):
+                run.counts.update(counts)
+                progress.update(run.size.families_per_team)
+    finally:
+        _PARENT_RUN = None

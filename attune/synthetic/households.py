@@ -16,6 +16,7 @@ from attune.core import nhs_number
 from attune.families.codes import CarerKind, MemberRole, StatedGender
 from attune.families.models import FULL_TERM_WEEKS, CareRelationship, Family, FamilyMember, Person
 from attune.synthetic import proportions as p
+from attune.synthetic.copy_rows import new_row
 from attune.synthetic.dice import chance, day_between, months_before, one_of, pick, whole_number
 from attune.synthetic.dice import years_before as born_years_before
 
@@ -70,13 +71,14 @@ class Household:
 
     def add(self, person: Person, role: str) -> None:
         self.people.append(person)
-        self.members.append(FamilyMember(family=self.family, person=person, role=role))
+        self.members.append(new_row(FamilyMember, family=self.family, person=person, role=role))
 
     def add_carer(self, carer: Person, kind: str, lives_with_baby: bool = True) -> None:
         self.add(carer, MemberRole.CARER)
         self.carers.append((carer, kind))
         self.links.append(
-            CareRelationship(
+            new_row(
+                CareRelationship,
                 family=self.family,
                 carer=carer,
                 baby=self.baby,
@@ -88,9 +90,13 @@ class Household:
 
 
 def new_nhs_number(run: SyntheticRun) -> str:
-    """A 999-range number not yet used in this run (people do not share numbers)."""
+    """A 999-range number not yet used in this run (people do not share numbers).
+
+    Drawn from the run's own slot of the range (see ``SyntheticRun.nhs_slot``).
+    """
+    slot, slots = run.nhs_slot
     while True:
-        number = nhs_number.synthetic(run.rng)
+        number = nhs_number.synthetic(run.nhs_rng or run.rng, slot=slot, slots=slots)
         if number not in run.nhs_numbers:
             run.nhs_numbers.add(number)
             return number
@@ -159,7 +165,8 @@ def new_carer(
     low, high, likeliest = p.CARER_AGE_YEARS[kind]
     speaks_english = home.first_language == "English"
     by_email = chance(rng, p.CONSENTS_TO_EMAIL_SHARE)
-    return Person(
+    return new_row(
+        Person,
         team=household.family.team,
         given_name=given,
         family_name=family_name,
@@ -185,7 +192,8 @@ def new_baby(run: SyntheticRun, team: Team, dates: BabyDates, home: Home, surnam
     born = dates.date_of_birth is not None
     girl = chance(run.rng, 0.5)
     given = run.faker.first_name_female() if girl else run.faker.first_name_male()
-    return Person(
+    return new_row(
+        Person,
         team=team,
         given_name=given if born else "Baby",
         family_name=surname,
@@ -205,7 +213,8 @@ def new_baby(run: SyntheticRun, team: Team, dates: BabyDates, home: Home, surnam
 def new_sibling(run: SyntheticRun, team: Team, home: Home, surname: str) -> Person:
     low, high = p.SIBLING_AGE_YEARS
     girl = chance(run.rng, 0.5)
-    return Person(
+    return new_row(
+        Person,
         team=team,
         given_name=run.faker.first_name_female() if girl else run.faker.first_name_male(),
         family_name=surname,
@@ -244,7 +253,7 @@ def build_household(run: SyntheticRun, team: Team) -> Household:
     if kinds == (CarerKind.FOSTER_CARER,):
         baby_surname = run.faker.last_name()
     baby = new_baby(run, team, dates, home, baby_surname)
-    household = Household(Family(team=team), baby, dates)
+    household = Household(new_row(Family, team=team), baby, dates)
     household.add(baby, MemberRole.BABY)
     add_carers(run, household, kinds, home, (first_surname, second_surname))
     if kinds != (CarerKind.FOSTER_CARER,) and chance(run.rng, p.SIBLING_SHARE):

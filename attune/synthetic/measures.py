@@ -39,6 +39,7 @@ from attune.measures.models import (
     RiskFlag,
 )
 from attune.measures.services import DEFAULT_EXPERIENCE_QUESTIONS, rating_key
+from attune.synthetic.copy_rows import new_row
 from attune.synthetic.dice import chance, one_of, pick, whole_number
 from attune.synthetic.episodes import at
 
@@ -182,14 +183,16 @@ class Form:
         if risk:
             for index, fires_at in self.risk_items:
                 scores[index] = min(self.ranges[index][1], fires_at + whole_number(run.rng, 0, 1))
-        free = [i for i in range(len(scores)) if i not in held]
+        room = [i for i in range(len(scores)) if i not in held and scores[i] < self.ranges[i][1]]
         remaining = total - sum(scores)
-        while remaining > 0:
-            room = [i for i in free if scores[i] < self.ranges[i][1]]
-            if not room:
-                break
-            scores[one_of(run.rng, room)] += 1
+        while remaining > 0 and room:
+            at = int(run.rng.random() * len(room))
+            index = room[at]
+            scores[index] += 1
             remaining -= 1
+            if scores[index] >= self.ranges[index][1]:  # full: no more points for this item
+                room[at] = room[-1]
+                room.pop()
         return {
             f"item{number}": (low + high - score) if reverse else score
             for number, ((low, high), reverse, score) in enumerate(
@@ -234,12 +237,13 @@ class Context:
     rows: MeasureRows = field(default_factory=MeasureRows)
 
 
-def load_forms() -> dict[str, Form]:
+def load_forms(extra: Sequence[str] = ()) -> dict[str, Form]:
+    wanted = {PHQ9, GAD7, KPCS, *extra}
     instruments = Instrument.objects.filter(
-        team__isnull=True, code__in=[PHQ9, GAD7, KPCS], version=INSTRUMENT_VERSION
+        team__isnull=True, code__in=sorted(wanted), version=INSTRUMENT_VERSION
     )
     forms = {instrument.code: Form.of(instrument) for instrument in instruments}
-    missing = {PHQ9, GAD7, KPCS} - forms.keys()
+    missing = wanted - forms.keys()
     if missing:
         raise LookupError(f"Shipped instruments missing (run migrate): {sorted(missing)}")
     return forms
@@ -350,7 +354,8 @@ def write_planned(ctx: Context, planned: Planned, risk: bool) -> None:
     run, episode, form = ctx.run, planned.episode, planned.form
     answers = form.answers(run, planned.total, risk)
     result = scoring.score(form.definition, answers)
-    row = Administration(
+    row = new_row(
+        Administration,
         team_id=episode.team_id,
         family_id=episode.family_id,
         episode=episode,
@@ -376,7 +381,8 @@ def write_planned(ctx: Context, planned: Planned, risk: bool) -> None:
     old = planned.completed_on < run.today - timedelta(days=RISK_FOLLOWED_UP_AFTER_DAYS)
     for flag in result.flags:  # as the service: every flag on the result is a task
         ctx.rows.flags.append(
-            RiskFlag(
+            new_row(
+                RiskFlag,
                 team_id=episode.team_id,
                 administration=row,
                 episode=episode,
@@ -390,45 +396,98 @@ def write_planned(ctx: Context, planned: Planned, risk: bool) -> None:
         )
 
 
-def build_measures(ctx: Context, episode: Episode, starts: dict[str, date], carers: Carers) -> None:
-    """The episode's questionnaires, as far along the path as it has travelled."""
-    run, forms = ctx.run, ctx.forms
-    phq9, gad7, kpcs = forms[PHQ9], forms[GAD7], forms[KPCS]
-    assessed = starts[care_codes.Stage.ASSESSMENT]
-    depressed = chance(run.rng, PHQ9_CASENESS_SHARE)
-    anxious = chance(run.rng, GAD7_CASENESS_IF_DEPRESSED if depressed else GAD7_CASENESS_IF_NOT)
+def baseline_battery(ctx: Context, *, depressed: bool, anxious: bool) -> dict[str, int]:
+    """Baseline totals for the run's battery: PHQ-9 and GAD-7, KPCS, then any extras."""
+    run, forms, volumes = ctx.run, ctx.forms, ctx.run.size.volumes
     baseline = {
-        PHQ9: baseline_total(run, phq9, depressed),
-        GAD7: baseline_total(run, gad7, anxious),
+        PHQ9: baseline_total(run, forms[PHQ9], depressed),
+        GAD7: baseline_total(run, forms[GAD7], anxious),
     }
-    if chance(run.rng, KPCS_SHARE):
-        baseline[KPCS] = baseline_total(run, kpcs, chance(run.rng, KPCS_LOW_CONFIDENCE_SHARE))
+    if volumes.always_kpcs or chance(run.rng, KPCS_SHARE):
+        in_range = chance(run.rng, KPCS_LOW_CONFIDENCE_SHARE)
+        baseline[KPCS] = baseline_total(run, forms[KPCS], in_range)
+    for code in volumes.extra_measures:
+        baseline[code] = baseline_total(run, forms[code], depressed or anxious)
+    return baseline
+
+
+def review_days(run: SyntheticRun, starts: dict[str, date], ending: date | None) -> list[date]:
+    """When reviews happen: every so many days of therapy, or once in the middle phase."""
+    every = run.size.volumes.review_every_days
+    if every is None:
+        middle = starts.get(care_codes.Stage.MIDDLE)
+        return [middle] if middle is not None else []
+    therapy = starts.get(care_codes.Stage.EARLY)
+    if therapy is None:
+        return []
+    last = ending or run.today
+    days, day = [], therapy + timedelta(days=every)
+    while day < last:
+        days.append(day)
+        day += timedelta(days=every)
+    return days
+
+
+def review_total(ctx: Context, form: Form, baseline: int, end: int, share: float) -> int:
+    """A review score part of the way from baseline to end, with some noise."""
+    value = baseline + round((end - baseline) * share) + whole_number(ctx.run.rng, -2, 2)
+    return clamp(value, form.low, form.high)
+
+
+def measure_series(
+    ctx: Context,
+    episode: Episode,
+    person_id: int,
+    baseline: dict[str, int],
+    starts: dict[str, date],
+) -> None:
+    """One person's questionnaires: baseline, reviews as the work goes on, and the end."""
+    run, forms = ctx.run, ctx.forms
+    assessed = starts[care_codes.Stage.ASSESSMENT]
     for code, total in baseline.items():
         administration(
-            ctx, episode, forms[code], carers.main, codes.Timepoint.BASELINE, assessed, total
+            ctx, episode, forms[code], person_id, codes.Timepoint.BASELINE, assessed, total
         )
-    if carers.father is not None and chance(run.rng, FATHER_PHQ9_SHARE):
-        total = baseline_total(run, phq9, chance(run.rng, PHQ9_CASENESS_SHARE / 2))
-        administration(ctx, episode, phq9, carers.father, codes.Timepoint.BASELINE, assessed, total)
-
-    # One outcome for the carer: their measures tend to move together.
+    # One outcome for the person: their measures tend to move together.
     outcome = pick(run.rng, OUTCOME_WEIGHTS)
     end = {
         code: moved(forms[code], total, improvement_for(run, forms[code], outcome))
         for code, total in baseline.items()
     }
-    middle = starts.get(care_codes.Stage.MIDDLE)
-    if middle is not None:
-        part = run.rng.uniform(0.3, 0.8)
-        review = baseline[PHQ9] + round((end[PHQ9] - baseline[PHQ9]) * part)
-        review = clamp(review + whole_number(run.rng, -2, 2), phq9.low, phq9.high)
-        administration(ctx, episode, phq9, carers.main, codes.Timepoint.REVIEW, middle, review)
     ending = starts.get(care_codes.Stage.ENDING) or episode.closed_on
+    reviews = review_days(run, starts, ending)
+    # Reviews of the whole battery when they are regular; otherwise one PHQ-9.
+    reviewed = list(baseline) if run.size.volumes.review_every_days else [PHQ9]
+    for number, day in enumerate(reviews, start=1):
+        share = run.rng.uniform(0.3, 0.8) if len(reviews) == 1 else number / (len(reviews) + 1)
+        for code in reviewed:
+            total = review_total(ctx, forms[code], baseline[code], end[code], share)
+            administration(ctx, episode, forms[code], person_id, codes.Timepoint.REVIEW, day, total)
     if ending is not None and not chance(run.rng, MISSING_END_SHARE):
         for code, total in end.items():
-            administration(
-                ctx, episode, forms[code], carers.main, codes.Timepoint.END, ending, total
-            )
+            administration(ctx, episode, forms[code], person_id, codes.Timepoint.END, ending, total)
+
+
+def build_measures(ctx: Context, episode: Episode, starts: dict[str, date], carers: Carers) -> None:
+    """The episode's questionnaires, as far along the path as it has travelled."""
+    run, volumes = ctx.run, ctx.run.size.volumes
+    depressed = chance(run.rng, PHQ9_CASENESS_SHARE)
+    anxious = chance(run.rng, GAD7_CASENESS_IF_DEPRESSED if depressed else GAD7_CASENESS_IF_NOT)
+    main_baseline = baseline_battery(ctx, depressed=depressed, anxious=anxious)
+    measure_series(ctx, episode, carers.main, main_baseline, starts)
+    if carers.father is None or not chance(run.rng, FATHER_PHQ9_SHARE):
+        return
+    father_depressed = chance(run.rng, PHQ9_CASENESS_SHARE / 2)
+    if volumes.father_full_battery:
+        father_anxious = chance(run.rng, GAD7_CASENESS_IF_NOT)
+        baseline = baseline_battery(ctx, depressed=father_depressed, anxious=father_anxious)
+        measure_series(ctx, episode, carers.father, baseline, starts)
+    else:
+        total = baseline_total(run, ctx.forms[PHQ9], father_depressed)
+        assessed = starts[care_codes.Stage.ASSESSMENT]
+        administration(
+            ctx, episode, ctx.forms[PHQ9], carers.father, codes.Timepoint.BASELINE, assessed, total
+        )
 
 
 def experience(ctx: Context, episode: Episode, closed_on: date) -> None:
@@ -521,7 +580,8 @@ def make_measures(run: SyntheticRun) -> None:
     """Questionnaires for every episode that has reached assessment, and end-of-work feedback."""
     from attune.synthetic.generator import bulk_insert
 
-    ctx = Context(run=run, forms=load_forms(), questions=make_team_settings(run))
+    forms = load_forms(run.size.volumes.extra_measures)
+    ctx = Context(run=run, forms=forms, questions=make_team_settings(run))
     carers = carers_by_family(run)
     starts = stage_dates(run)
     episodes = Episode.objects.filter(team__in=run.teams, administrations__isnull=True).order_by(
@@ -538,12 +598,12 @@ def make_measures(run: SyntheticRun) -> None:
     risks = choose_risks(ctx)
     for index, planned in enumerate(ctx.planned):
         write_planned(ctx, planned, index in risks)
-    saved = bulk_insert(run, Administration, ctx.rows.administrations, "administrations")
-    paired = pair_end_scores(saved)
-    Administration.objects.bulk_update(
-        paired,
-        ["change_baseline", "change_classification", "change_improvement"],
-        batch_size=2000,
-    )
+    # Ends go in after the rest, so each can point at its baseline's key when it is written.
+    rows = ctx.rows.administrations
+    earlier = [row for row in rows if row.timepoint != codes.Timepoint.END]
+    ends = [row for row in rows if row.timepoint == codes.Timepoint.END]
+    saved = bulk_insert(run, Administration, earlier, "administrations")
+    pair_end_scores([*saved, *ends])
+    bulk_insert(run, Administration, ends, "administrations")
     bulk_insert(run, RiskFlag, ctx.rows.flags, "risk flags")
     bulk_insert(run, ExperienceResponse, ctx.rows.responses, "experience responses")

@@ -32,6 +32,7 @@ from attune.referrals.codes import (
 )
 from attune.referrals.models import Referral, StressorAnswer, TriageDecision
 from attune.synthetic import proportions as p
+from attune.synthetic.copy_rows import new_row
 from attune.synthetic.dice import chance, day_between, one_of, pick, whole_number
 from attune.synthetic.households import DRAMA_PHONE_PREFIX, Household, email_for
 
@@ -111,7 +112,7 @@ def current_outcome(run: SyntheticRun, staff: TeamStaff, received: date, urgency
     triaged_on = received + timedelta(days=whole_number(run.rng, *p.TRIAGE_AFTER_DAYS))
     if triaged_on > run.today:
         return Outcome(Status.RECEIVED)
-    decision = pick(run.rng, p.TRIAGE_OUTCOME_WEIGHTS)
+    decision = pick(run.rng, run.size.volumes.triage_outcome_weights)
     paused_days = (run.today - triaged_on).days
     if decision == Decision.MORE_INFORMATION and paused_days > MORE_INFORMATION_PAUSE_DAYS:
         decision = Decision.ACCEPT
@@ -127,7 +128,7 @@ def waiting_or_allocated(
     run: SyntheticRun, staff: TeamStaff, accepted_on: date, priority: int
 ) -> Outcome:
     """Accepted families wait (less for higher priority), then go to a practitioner."""
-    low, high, likeliest = p.WAIT_DAYS
+    low, high, likeliest = run.size.volumes.wait_days
     wait = run.rng.triangular(low, high, likeliest) * p.WAIT_FACTOR_BY_PRIORITY[priority]
     allocated_on = accepted_on + timedelta(days=int(wait))
     practitioner = one_of(run.rng, staff.practitioners) if staff.practitioners else None
@@ -213,7 +214,7 @@ def stressor_answers(
             status = StressorStatus.UNKNOWN
         else:
             status = StressorStatus.ABSENT
-        answers.append(StressorAnswer(referral=referral, domain=domain, status=status))
+        answers.append(new_row(StressorAnswer, referral=referral, domain=domain, status=status))
     return answers
 
 
@@ -226,7 +227,8 @@ def triage_decision(
     decided_at = timezone.make_aware(
         datetime.combine(outcome.decided_on, time(minutes // 60, minutes % 60))
     )
-    return TriageDecision(
+    return new_row(
+        TriageDecision,
         referral=referral,
         decision=outcome.decision,
         decided_by=one_of(run.rng, staff.triagers),
@@ -250,7 +252,8 @@ def new_referral(
         else earlier_outcome(run, received)
     )
     narrative = p.NARRATIVES[reasons[0]] + (" Referred in pregnancy." if in_pregnancy else "")
-    referral = Referral(
+    referral = new_row(
+        Referral,
         team=staff.team,
         family=household.family,
         status=outcome.status,
@@ -294,7 +297,7 @@ def add_referral(
     referral, reasons, outcome = new_referral(run, staff, household, received, current=current)
     rows.referrals.append(referral)
     in_scope: list[Person] = [household.baby, *(carer for carer, _ in household.carers)]
-    rows.in_scope.extend(InScope(referral=referral, person=person) for person in in_scope)
+    rows.in_scope.extend(new_row(InScope, referral=referral, person=person) for person in in_scope)
     rows.stressors.extend(stressor_answers(run, referral, household, reasons))
     decision = triage_decision(run, staff, referral, outcome)
     if decision is not None:
