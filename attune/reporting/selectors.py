@@ -2,8 +2,11 @@
 
 No figure loads families into Python to count them: each is a ``values().annotate()``
 or ``aggregate()`` query, and medians and 90th percentiles fetch the one row at that
-position of an ordered query. The number of queries depends on the sections and the
-number of teams, never on the number of families (pinned by a query-count test).
+position of an ordered query. The one exception is waiting times, where one query
+returns three dates per episode (no names) and the bands and percentiles are counted
+from them, instead of ten scans of every contact (``episode_waits``). The number of
+queries depends on the sections only, never on the number of families or teams (pinned
+by query-count tests).
 
 Each section returns ``Figure`` tables: a title, columns and rows of plain values,
 which the page shows as a table beside a chart and the downloads reuse as they are.
@@ -29,15 +32,17 @@ from django.db.models import (
     Q,
     QuerySet,
     StdDev,
+    Subquery,
     Sum,
     TextField,
 )
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, TruncDate, TruncMonth
+from django.utils import timezone
 
 from attune.accounts.models import Team
 from attune.care.codes import Attendance, LocationType, Modality, Stage
-from attune.care.models import Contact, Episode
+from attune.care.models import Contact, Episode, StageChange
 from attune.families.ages import add_months
 from attune.families.codes import FATHER_OR_PARTNER_KINDS, CarerKind
 from attune.families.models import AgeRules, CareRelationship
@@ -119,29 +124,12 @@ def percentile(queryset: QuerySet[Any], expression: str, fraction: float) -> tim
     count = ordered.count()
     if not count:
         return None
-    rank = max(1, -(-int(fraction * count * 1000) // 1000))  # ceil(fraction * count)
-    return ordered.values_list(expression, flat=True)[min(rank, count) - 1]
+    return ordered.values_list(expression, flat=True)[_rank(fraction, count) - 1]
 
 
-def _wait_bands(queryset: QuerySet[Any], expression: str) -> list[list[Any]]:
-    bounds = [timedelta(weeks=w) for w in WAIT_BANDS_WEEKS]
-    filters: dict[str, Any] = {}
-    low = None
-    for index, high in enumerate(bounds):
-        q = Q(**{f"{expression}__lt": high})
-        if low is not None:
-            q &= Q(**{f"{expression}__gte": low})
-        filters[f"b{index}"] = Count("pk", filter=q)
-        low = high
-    filters["last"] = Count("pk", filter=Q(**{f"{expression}__gte": bounds[-1]}))
-    counts = queryset.aggregate(**filters)
-    labels, previous = [], 0
-    for weeks in WAIT_BANDS_WEEKS:
-        labels.append(f"{previous} to {weeks} weeks")
-        previous = weeks
-    labels.append(f"{WAIT_BANDS_WEEKS[-1]} weeks or more")
-    values = [counts[f"b{i}"] for i in range(len(WAIT_BANDS_WEEKS))] + [counts["last"]]
-    return [[label, value] for label, value in zip(labels, values, strict=True)]
+def _rank(fraction: float, count: int) -> int:
+    """The nearest rank, 1 to count: ceil(fraction * count), kept to 3 decimal places."""
+    return min(max(1, -(-int(fraction * count * 1000) // 1000)), count)
 
 
 # Referrals ------------------------------------------------------------------------------
@@ -264,32 +252,87 @@ def referrals(teams: Sequence[Team], period: Period) -> Section:
 # Waiting ----------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class EpisodeWaits:
+    """How long families waited, for the episodes first seen or started in the period."""
+
+    to_contact: list[timedelta]
+    to_start: list[timedelta]
+
+
+def episode_waits(teams: Sequence[Team], period: Period) -> EpisodeWaits:
+    """Each episode's wait from referral to its first attended contact, and to the start of
+    the intervention (its first move to the early phase), in one query.
+
+    The first contact and the start are each found by a per-episode subquery that the
+    (episode, time) indexes answer with one probe, rather than a join of every contact
+    and every stage change (which multiplied the rows and took over a minute on the
+    national dataset; see docs/performance.md). Only three dates per episode come back,
+    never a name, and the bands and both percentiles are counted from them in one pass.
+    """
+    first_contact = Subquery(
+        Contact.objects.filter(episode=OuterRef("pk"), attendance=Attendance.ATTENDED)
+        .order_by("starts_at")
+        .values("starts_at")[:1]
+    )
+    intervention_from = Subquery(
+        StageChange.objects.filter(episode=OuterRef("pk"), stage=Stage.EARLY)
+        .order_by("changed_on")
+        .values("changed_on")[:1]
+    )
+    rows = (
+        Episode.objects.filter(team__in=teams)
+        .annotate(first_contact=first_contact, intervention_from=intervention_from)
+        .filter(
+            Q(first_contact__gte=period.start_at(), first_contact__lt=period.end_before())
+            | _in_period(period, "intervention_from")
+        )
+        .values_list("referral__received_on", "first_contact", "intervention_from")
+    )
+    waits = EpisodeWaits([], [])
+    for received_on, contact_at, started_on in rows:
+        if received_on is None:
+            continue
+        seen_on = timezone.localdate(contact_at) if contact_at is not None else None
+        if seen_on is not None and period.start <= seen_on <= period.end:
+            waits.to_contact.append(seen_on - received_on)
+        if started_on is not None and period.start <= started_on <= period.end:
+            waits.to_start.append(started_on - received_on)
+    return waits
+
+
+def nearest_rank(values: Sequence[timedelta], fraction: float) -> timedelta | None:
+    """The nearest-rank percentile of ``values`` (the same rank as ``percentile``)."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    return ordered[_rank(fraction, len(ordered)) - 1]
+
+
+def wait_bands(waits: Sequence[timedelta]) -> list[list[Any]]:
+    """Families by weeks waited, in the dashboard's bands (the last band is open-ended)."""
+    bounds = [timedelta(weeks=w) for w in WAIT_BANDS_WEEKS]
+    counts = [0] * (len(bounds) + 1)
+    for wait in waits:
+        counts[next((i for i, high in enumerate(bounds) if wait < high), len(bounds))] += 1
+    labels, previous = [], 0
+    for weeks in WAIT_BANDS_WEEKS:
+        labels.append(f"{previous} to {weeks} weeks")
+        previous = weeks
+    labels.append(f"{WAIT_BANDS_WEEKS[-1]} weeks or more")
+    return [[label, count] for label, count in zip(labels, counts, strict=True)]
+
+
 def waiting(teams: Sequence[Team], period: Period) -> Section:
     section = Section("Waiting")
     waiting_now = Referral.objects.filter(team__in=teams, status=Status.WAITING).count()
-    attended = Q(contacts__attendance=Attendance.ATTENDED)
-    episodes = Episode.objects.filter(team__in=teams).annotate(
-        first_contact=Min(TruncDate("contacts__starts_at"), filter=attended),
-        intervention_from=Min(
-            "stage_changes__changed_on", filter=Q(stage_changes__stage=Stage.EARLY)
-        ),
-    )
-    to_contact = episodes.filter(_in_period(period, "first_contact")).annotate(
-        wait=ExpressionWrapper(
-            F("first_contact") - F("referral__received_on"), output_field=DurationField()
-        )
-    )
-    to_start = episodes.filter(_in_period(period, "intervention_from")).annotate(
-        wait=ExpressionWrapper(
-            F("intervention_from") - F("referral__received_on"), output_field=DurationField()
-        )
-    )
+    waits = episode_waits(teams, period)
     section.figures.append(
         Figure(
             "wait_to_first_contact",
             "Weeks from referral to first contact (families first seen in the period)",
             ["Wait", "Families"],
-            _wait_bands(to_contact, "wait"),
+            wait_bands(waits.to_contact),
             counts=(1,),
             chart=1,
             chart_kind="histogram",
@@ -300,7 +343,7 @@ def waiting(teams: Sequence[Team], period: Period) -> Section:
             "wait_to_intervention",
             "Weeks from referral to the start of the intervention",
             ["Wait", "Families"],
-            _wait_bands(to_start, "wait"),
+            wait_bands(waits.to_start),
             counts=(1,),
             chart=1,
             chart_kind="histogram",
@@ -308,26 +351,33 @@ def waiting(teams: Sequence[Team], period: Period) -> Section:
     )
     section.summary = [
         ("Families on the waiting list now", waiting_now),
-        ("Median days to first contact", _days(percentile(to_contact, "wait", 0.5))),
-        ("90th percentile, days to first contact", _days(percentile(to_contact, "wait", 0.9))),
-        ("Median days to the start of the intervention", _days(percentile(to_start, "wait", 0.5))),
-        ("90th percentile, days to the start", _days(percentile(to_start, "wait", 0.9))),
+        ("Median days to first contact", _days(nearest_rank(waits.to_contact, 0.5))),
+        ("90th percentile, days to first contact", _days(nearest_rank(waits.to_contact, 0.9))),
+        ("Median days to the start of the intervention", _days(nearest_rank(waits.to_start, 0.5))),
+        ("90th percentile, days to the start", _days(nearest_rank(waits.to_start, 0.9))),
         ("Babies who reached the age limit while waiting", aged_out_while_waiting(teams, period)),
     ]
     return section
 
 
 def aged_out_while_waiting(teams: Sequence[Team], period: Period) -> int:
-    """Referrals still waiting, or closed unallocated in the period, whose baby is past the
-    team's upper age (AgeRules, default 24 months) by the end of the period."""
-    total = 0
+    """Referrals still waiting whose baby is past the team's upper age (AgeRules, default
+    24 months) by the end of the period.
+
+    One query per distinct age limit among the teams (almost always one), so the count
+    of queries does not grow with the number of teams a commissioner covers.
+    """
     limits = dict(
         AgeRules.objects.filter(team__in=teams).values_list("team_id", "upper_age_months")
     )
+    teams_by_limit: dict[int, list[int]] = {}
     for team in teams:
-        born_before = add_months(period.end, -limits.get(team.pk, 24))
+        teams_by_limit.setdefault(limits.get(team.pk, 24), []).append(team.pk)
+    total = 0
+    for limit, team_ids in sorted(teams_by_limit.items()):
+        born_before = add_months(period.end, -limit)
         total += (
-            Referral.objects.filter(team=team, status=Status.WAITING)
+            Referral.objects.filter(team_id__in=team_ids, status=Status.WAITING)
             .filter(
                 people_in_scope__date_of_birth__lt=born_before,
                 people_in_scope__memberships__role="baby",
