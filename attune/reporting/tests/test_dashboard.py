@@ -305,3 +305,17 @@ def test_the_teams_own_questions_are_averaged(world) -> None:
     }
     assert rows[first.wording] == [2, "4.5"]
     assert rows[second.wording] == [1, "2.0"]
+
+
+def test_the_report_query_count_does_not_grow_with_teams(world) -> None:
+    """A commissioner of 50 teams costs the same queries as one of one (the benchmark's
+    national report); a team with its own age limit adds one query at most."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _scene(world)
+    with CaptureQueriesContext(connection) as one_team:
+        selectors.team_report([world.team], PERIOD)
+    with CaptureQueriesContext(connection) as two_teams:
+        selectors.team_report([world.team, world.other_team], PERIOD)
+    assert len(two_teams.captured_queries) == len(one_team.captured_queries)
