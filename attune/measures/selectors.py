@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.db.models import Avg, Count, Q, QuerySet
+from django.db.models.fields.json import KT
 from django.utils import timezone
 
 from attune.accounts.models import Team
@@ -213,9 +214,13 @@ def _facts(episodes: Sequence[Episode]) -> _EpisodeFacts:
     schedules: dict[int, list[MeasureSchedule]] = defaultdict(list)
     for schedule in MeasureSchedule.objects.filter(team_id__in=team_ids):
         schedules[schedule.team_id].append(schedule)
+    # Only the short names: parsing every instrument's whole definition for its label was
+    # a third of the caseload page's time (docs/performance.md).
     labels = {
-        i.code: i.parsed().short_name
-        for i in Instrument.objects.filter(Q(team__isnull=True) | Q(team_id__in=team_ids))
+        code: short_name or ""
+        for code, short_name in Instrument.objects.filter(
+            Q(team__isnull=True) | Q(team_id__in=team_ids)
+        ).values_list("code", KT("definition__short_name"))
     }
     return _EpisodeFacts(started, interventions, recorded, schedules, labels)
 
