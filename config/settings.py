@@ -83,6 +83,18 @@ else:
 
 SECRET_KEY_FALLBACKS = env_list("ATTUNE_SECRET_KEY_FALLBACKS")
 
+# Plain HTTP under production settings, for a server that only this machine can reach (the
+# benchmark, bench/run): no HTTPS redirect, and cookies without Secure or their __Host- names,
+# which clients refuse to send over plain HTTP. It is refused unless every allowed host is a
+# loopback name, and `check --deploy` warns while it is on (attune/core/checks.py).
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
+LOOPBACK_HTTP = PRODUCTION and env_bool("ATTUNE_LOOPBACK_HTTP")
+if LOOPBACK_HTTP and not set(ALLOWED_HOSTS) <= LOOPBACK_HOSTS:
+    raise ImproperlyConfigured(
+        "ATTUNE_LOOPBACK_HTTP is for a server reached on loopback only: ATTUNE_ALLOWED_HOSTS "
+        f"may then hold only {', '.join(sorted(LOOPBACK_HOSTS))}"
+    )
+
 # Keys for clinical text and video at rest (AES-256-GCM): "id:base64key,..." newest first.
 if PRODUCTION:
     ATTUNE_ENCRYPTION_KEYS = require_env("ATTUNE_ENCRYPTION_KEYS")
@@ -144,6 +156,22 @@ MIDDLEWARE = [
     "attune.core.middleware.NoStoreForAuthenticatedMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
+# The benchmark reads how many database queries each response took (X-Attune-Queries). Off by
+# default: it tells any caller something about how a page works, and costs a little per query.
+# First in the list, so the queries of every other middleware are counted too.
+ATTUNE_BENCH_QUERY_HEADER = env_bool("ATTUNE_BENCH_QUERY_HEADER")
+if ATTUNE_BENCH_QUERY_HEADER:
+    MIDDLEWARE.insert(0, "attune.core.middleware.QueryCountHeaderMiddleware")
+
+# A report for a period that has ended is kept this many seconds per server process, so a
+# commissioner reopening the national report (about 12 s to work out on 2 cores; see
+# docs/performance.md) does not hold a worker again. 0 turns it off (the default outside
+# production, so tests and development always see fresh figures). The page says when the
+# figures were worked out.
+_report_cache = os.environ.get("ATTUNE_REPORT_CACHE_SECONDS", "600" if PRODUCTION else "0")
+if not _report_cache.isdigit():
+    raise ImproperlyConfigured("ATTUNE_REPORT_CACHE_SECONDS must be a whole number of seconds")
+ATTUNE_REPORT_CACHE_SECONDS = int(_report_cache)
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -269,15 +297,21 @@ SECURE_CSP = {
 }
 
 if PRODUCTION:
-    SECURE_SSL_REDIRECT = env_bool("ATTUNE_SSL_REDIRECT", True)
+    SECURE_SSL_REDIRECT = env_bool("ATTUNE_SSL_REDIRECT", True) and not LOOPBACK_HTTP
+    # Browsers ignore HSTS over plain HTTP, and Django only sends it over HTTPS.
     SECURE_HSTS_SECONDS = 31_536_000
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("ATTUNE_HSTS_PRELOAD", True)
-    SESSION_COOKIE_SECURE = True
-    CSRF_COOKIE_SECURE = True
-    # __Host- cookies are bound to this exact origin (ASVS v5.0.0-3.3.1).
-    SESSION_COOKIE_NAME = "__Host-attune-session"
-    CSRF_COOKIE_NAME = "__Host-attune-csrf"
+    SESSION_COOKIE_SECURE = not LOOPBACK_HTTP
+    CSRF_COOKIE_SECURE = not LOOPBACK_HTTP
+    # __Host- cookies are bound to this exact origin (ASVS v5.0.0-3.3.1); the prefix
+    # requires Secure, so plain HTTP on loopback uses the development names.
+    if LOOPBACK_HTTP:
+        SESSION_COOKIE_NAME = "attune-session"
+        CSRF_COOKIE_NAME = "attune-csrf"
+    else:
+        SESSION_COOKIE_NAME = "__Host-attune-session"
+        CSRF_COOKIE_NAME = "__Host-attune-csrf"
     if proxy_header := os.environ.get("ATTUNE_SECURE_PROXY_SSL_HEADER"):
         SECURE_PROXY_SSL_HEADER = (proxy_header, "https")
     CSRF_TRUSTED_ORIGINS = env_list("ATTUNE_CSRF_TRUSTED_ORIGINS")

@@ -16,9 +16,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import (
     Avg,
     Case,
@@ -662,6 +664,37 @@ def _experience_questions(teams: Sequence[Team], period: Period) -> Figure:
 
 def _one_place(value: float | None) -> str:
     return f"{value:.1f}" if value is not None else "–"
+
+
+@dataclass(frozen=True)
+class WorkedOut:
+    """A report's sections and when they were worked out (earlier, if kept)."""
+
+    sections: list[Section]
+    at: datetime
+    kept: bool
+
+
+def team_report_kept(teams: Sequence[Team], period: Period) -> WorkedOut:
+    """``team_report``, kept for a while when the period has ended.
+
+    A finished period's figures change only when someone back-dates a record, so for
+    ATTUNE_REPORT_CACHE_SECONDS they come from the cache (per server process) and the
+    page says when they were worked out. The current period is always worked out afresh.
+    Suppression is applied afterwards, per viewer, so the same figures serve a team's
+    manager and its commissioner.
+    """
+    seconds = settings.ATTUNE_REPORT_CACHE_SECONDS
+    if not seconds or period.end >= timezone.localdate():
+        return WorkedOut(team_report(teams, period), timezone.now(), kept=False)
+    ids = ",".join(str(pk) for pk in sorted(t.pk for t in teams))
+    key = f"attune:report:v1:{ids}:{period.start.isoformat()}:{period.end.isoformat()}"
+    found = cache.get(key)
+    if found is not None:
+        return WorkedOut(found[0], found[1], kept=True)
+    worked_out = WorkedOut(team_report(teams, period), timezone.now(), kept=False)
+    cache.set(key, (worked_out.sections, worked_out.at), seconds)
+    return worked_out
 
 
 def team_report(teams: Sequence[Team], period: Period) -> list[Section]:

@@ -135,9 +135,8 @@ def _download(
 def dashboard(request: HttpRequest) -> HttpResponse:
     audience = report_audience(request, request.GET.getlist("team"))
     period, period_errors = period_from(request.GET, timezone.localdate())
-    sections = [
-        _visible(s, audience.commissioner) for s in selectors.team_report(audience.teams, period)
-    ]
+    worked_out = selectors.team_report_kept(audience.teams, period)
+    sections = [_visible(s, audience.commissioner) for s in worked_out.sections]
     wanted = request.GET.get("table", "")
     kind = request.GET.get("format", "")
     record(
@@ -166,5 +165,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             {"section": s, "figures": [(f, _chart(f)) for f in s.figures]} for s in sections
         ],
         "printing": request.GET.get("print") == "1",
+        "worked_out": worked_out,
     }
     return render(request, "reporting/dashboard.jinja", context)

@@ -319,3 +319,28 @@ def test_the_report_query_count_does_not_grow_with_teams(world) -> None:
     with CaptureQueriesContext(connection) as two_teams:
         selectors.team_report([world.team, world.other_team], PERIOD)
     assert len(two_teams.captured_queries) == len(one_team.captured_queries)
+
+
+def test_a_finished_period_is_kept_for_a_while_and_the_page_says_when(
+    world, client_for, settings
+) -> None:
+    from django.core.cache import cache
+
+    settings.ATTUNE_REPORT_CACHE_SECONDS = 600
+    cache.clear()
+    _scene(world)
+    finished = Period("custom", TODAY - timedelta(days=60), TODAY - timedelta(days=1))
+    first = selectors.team_report_kept([world.team], finished)
+    again = selectors.team_report_kept([world.team], finished)
+    assert not first.kept and again.kept
+    assert again.at == first.at
+    assert _summary(again.sections, "Referrals") == _summary(first.sections, "Referrals")
+    # The current period is always worked out afresh.
+    current = Period("custom", TODAY - timedelta(days=60), TODAY)
+    assert not selectors.team_report_kept([world.team], current).kept
+    assert not selectors.team_report_kept([world.team], current).kept
+    page = client_for("manager").get(reverse("reporting:dashboard") + f"?{finished.query()}")
+    assert "Figures worked out at" in page.content.decode()
+    settings.ATTUNE_REPORT_CACHE_SECONDS = 0
+    assert not selectors.team_report_kept([world.team], finished).kept
+    cache.clear()
