@@ -35,6 +35,8 @@ MATRIX: dict[str, dict[str, int]] = {
     "accounts:mfa_setup": row(OK, password_only=OK),
     "accounts:logout": row(NOT_ALLOWED, anonymous=NOT_ALLOWED, password_only=NOT_ALLOWED),
     "accounts:security": row(OK),
+    # A keep-alive for any signed-in account; anyone else gets the sign-in steps.
+    "accounts:ping": row(OK),
     "accounts:switch_team": row(NOT_ALLOWED),
     "audit:search": row(FORBIDDEN, manager=OK),
     "accounts:team_members": row(FORBIDDEN, manager=OK),

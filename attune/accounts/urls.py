@@ -10,6 +10,7 @@ urlpatterns = [
     path("sign-in/set-up-authenticator/", views.mfa_setup, name="mfa_setup"),
     path("sign-out/", views.sign_out, name="logout"),
     path("security/", views.account_security, name="security"),
+    path("ping/", views.ping, name="ping"),
     path("team/", views.switch_team, name="switch_team"),
     path("team-members/", team_views.team_members, name="team_members"),
     path(

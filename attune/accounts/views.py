@@ -7,14 +7,14 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_not_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_otp import login as otp_login
 
 from attune.accounts import mfa, services
@@ -221,6 +221,20 @@ def switch_team(request: HttpRequest) -> HttpResponse:
     request.session[SESSION_TEAM] = team.pk
     record("team.switched", actor=request.user, obj=team, team_id=team.pk)
     return redirect("home")
+
+
+@never_cache
+@require_GET
+def ping(request: HttpRequest) -> JsonResponse:
+    """Whether the session is still signed in (with its second factor), as tiny JSON.
+
+    A page can call it to keep a session alive while someone types a long note; the
+    benchmark uses it as the cheapest signed-in page (the framework's ceiling). It passes
+    through every middleware, so an ended session gets the sign-in redirect like any page.
+    It reads nothing about a family or a person, only the session, so unlike clinical pages
+    it writes no audit event: a keep-alive every few minutes would only bury real reads.
+    """
+    return JsonResponse({"signed_in": True})
 
 
 @never_cache

@@ -2,8 +2,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
+from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import add_never_cache_headers
 
@@ -61,4 +63,33 @@ class NoStoreForAuthenticatedMiddleware:
         if user is not None and user.is_authenticated:
             add_never_cache_headers(response)
             response["Cache-Control"] = "no-store, no-cache, must-revalidate, private, max-age=0"
+        return response
+
+
+QUERY_COUNT_HEADER = "X-Attune-Queries"
+
+
+class QueryCountHeaderMiddleware:
+    """Say in a response header how many database queries the request made (the benchmark).
+
+    Installed only when ATTUNE_BENCH_QUERY_HEADER is on (config/settings.py), first in the
+    list, so session, sign-in and team look-ups are counted along with the view's own.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        count = 0
+
+        def counted(
+            execute: Callable[..., Any], sql: str, params: Any, many: bool, context: Any
+        ) -> Any:
+            nonlocal count
+            count += 1
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(counted):
+            response = self.get_response(request)
+        response[QUERY_COUNT_HEADER] = str(count)
         return response
