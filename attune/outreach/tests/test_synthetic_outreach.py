@@ -56,5 +56,7 @@ def test_the_step_is_a_handful_of_bulk_inserts() -> None:
     before = Consultation.objects.count()
     with CaptureQueriesContext(connection) as captured:
         make_outreach(run)  # once more for the same teams
-    assert len(captured) <= 12
+    # One insert per table; on PostgreSQL also one key reservation per table (COPY).
+    per_table = 2 if connection.vendor == "postgresql" else 1
+    assert len(captured) <= 12 * per_table
     assert Consultation.objects.count() > before

@@ -183,7 +183,8 @@ def test_generation_writes_in_bulk_so_queries_do_not_grow_with_families() -> Non
     few, many = queries_for(31, 60), queries_for(32, 150)
     assert many == few
     # A handful of bulk inserts per step; what matters is that it does not grow with families.
-    assert many < 70
+    # On PostgreSQL each table also reserves its keys in one query before COPY.
+    assert many < (140 if connection.vendor == "postgresql" else 70)
 
 
 def test_a_run_writes_one_audit_event_not_one_per_row() -> None:
