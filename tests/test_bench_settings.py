@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-from pathlib import Path
+from tests.test_settings import run_attune
 
-ROOT = Path(__file__).resolve().parent.parent
 LOOPBACK_PRODUCTION = {
     "ATTUNE_ENVIRONMENT": "production",
     "ATTUNE_SECRET_KEY": "y" * 60 + "-a-long-random-benchmark-key",
@@ -20,22 +16,6 @@ SHOW = (
     "print(s.SESSION_COOKIE_SECURE, s.SESSION_COOKIE_NAME, s.SECURE_SSL_REDIRECT, "
     "s.MIDDLEWARE[0])"
 )
-
-
-def run_attune(env_changes: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    env = {
-        k: v for k, v in os.environ.items() if not k.startswith("ATTUNE_") and k != "DATABASE_URL"
-    }
-    env.update(env_changes)
-    env["ATTUNE_VAR_DIR"] = str(ROOT / "var" / "settings-test")
-    return subprocess.run(
-        [sys.executable, "-m", "attune", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
 
 
 def test_loopback_http_drops_secure_cookies_and_the_redirect_and_the_check_warns() -> None:
